@@ -1,0 +1,20 @@
+{#
+    Every request-level source in one envelope (macros/usage/usage_envelope_columns.sql), one row per
+    logged attempt. Copies of one attempt are reconciled in int_usage_attempts_deduplicated.
+#}
+with
+
+gateway as (
+    select
+        'gateway' as source_system,
+        {%- for column in usage_envelope_columns() if column != 'source_system' %}
+        {{ column }}{{ "," if not loop.last }}
+        {%- endfor %}
+    from {{ ref('stg_gateway__requests') }}
+),
+
+unioned as (
+    select * from gateway
+)
+
+select * from unioned

@@ -1,0 +1,178 @@
+"""The main job, headless: the same Dagster job the schedule runs, executed in this process, then a
+short summary read back from the warehouse. The CLI is a thin layer over `run_pipeline`."""
+
+from __future__ import annotations
+
+from contextlib import redirect_stdout
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from orchestration.settings import ConfigError, Settings, hash_salt
+
+
+@dataclass
+class ContractLine:
+    name: str
+    passed: bool
+    summary: str
+
+
+@dataclass
+class RunSummary:
+    success: bool
+    settings: Settings
+    files_loaded_now: int = 0
+    rows_loaded_now: int = 0
+    rows_rejected_now: int = 0
+    files_total: int = 0
+    rows_total: int = 0
+    rejects_total: int = 0
+    attempts_billable: int = 0
+    list_cost_usd: float = 0.0
+    unpriced_attempts: int = 0
+    unallocated_cost_share: float = 0.0
+    unallocated_request_share_prod: float = 0.0
+    months: list[tuple[str, float]] = field(default_factory=list)
+    contracts: list[ContractLine] = field(default_factory=list)
+    failed_steps: list[str] = field(default_factory=list)
+    dbt_failures: list[str] = field(default_factory=list)
+    log_path: Path | None = None
+
+    @property
+    def contracts_passed(self) -> bool:
+        return all(c.passed for c in self.contracts)
+
+
+def check_inputs(settings: Settings) -> None:
+    if not settings.landing_dir.is_dir():
+        raise ConfigError(
+            f"landing folder {settings.landing_dir} does not exist: pass --landing DIR pointing at a folder "
+            "with one subfolder per source (e.g. DIR/gateway/...), or create one with `chargeback sample`."
+        )
+    hash_salt()
+
+
+def run_pipeline(settings: Settings, log_level: str = "WARNING") -> RunSummary:
+    check_inputs(settings)
+    from dagster import DagsterInstance
+
+    from orchestration.pipeline_defs import build_definitions
+
+    defs = build_definitions(settings)
+    job = defs.resolve_job_def("daily_refresh")
+    log_path = settings.warehouse_path.parent / "logs" / "last_run.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    # dbt's own progress lines go to the run log; the summary is what a person reads.
+    with DagsterInstance.ephemeral() as instance, log_path.open("w") as log, redirect_stdout(log):
+        result = job.execute_in_process(
+            instance=instance,
+            raise_on_error=False,
+            # The summary below is the interface; step logs stay available at --log-level info.
+            run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
+        )
+    summary = RunSummary(success=result.success, settings=settings, log_path=log_path)
+    for event in result.all_events:
+        if event.is_step_failure:
+            summary.failed_steps.append(f"{event.step_key}: {event.event_specific_data.error.message.strip()}")
+        meta = event.materialization.metadata if event.event_type_value == "ASSET_MATERIALIZATION" else {}
+        if "files_loaded" in meta:
+            summary.files_loaded_now += int(meta["files_loaded"].value)
+            summary.rows_loaded_now += int(meta["rows_loaded"].value)
+            summary.rows_rejected_now += int(meta["rows_rejected"].value)
+    for evaluation in result.get_asset_check_evaluations():
+        name = evaluation.check_name
+        if name.startswith(
+            (
+                "not_null",
+                "unique",
+                "accepted_values",
+                "relationships",
+                "expression_is_true",
+                "unique_combination",
+                "assert_",
+            )
+        ):
+            if not evaluation.passed:
+                summary.dbt_failures.append(f"{evaluation.asset_key.to_user_string()}: {name}")
+            continue
+        text = evaluation.metadata.get("summary")
+        summary.contracts.append(ContractLine(name, evaluation.passed, text.value if text else ""))
+    _read_figures(summary)
+    return summary
+
+
+def _read_figures(summary: RunSummary) -> None:
+    path = summary.settings.warehouse_path
+    if not path.exists():
+        return
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        tables = {
+            row[0]
+            for row in con.execute("select table_schema || '.' || table_name from information_schema.tables").fetchall()
+        }
+        if "raw.load_manifest" in tables:
+            summary.files_total, summary.rows_total = con.execute(
+                "select count(*) filter (where status = 'loaded'), coalesce(sum(rows_loaded), 0) from raw.load_manifest"
+            ).fetchone()
+            summary.rejects_total = con.execute("select count(*) from raw.load_rejects").fetchone()[0]
+        if "marts.fct_ai_requests" in tables:
+            row = con.execute(
+                """
+                select
+                    count(*),
+                    coalesce(sum(list_cost_usd), 0),
+                    count(*) filter (where pricing_status <> 'priced'),
+                    coalesce(sum(list_cost_usd) filter (where owner_team = 'unallocated')
+                        / nullif(sum(list_cost_usd), 0), 0),
+                    coalesce(count(*) filter (where environment = 'prod' and owner_team = 'unallocated')
+                        / nullif(count(*) filter (where environment = 'prod'), 0), 0)
+                from marts.fct_ai_requests
+                """
+            ).fetchone()
+            (summary.attempts_billable, cost, summary.unpriced_attempts, share_cost, share_req) = row
+            summary.list_cost_usd = float(cost)
+            summary.unallocated_cost_share = float(share_cost)
+            summary.unallocated_request_share_prod = float(share_req)
+            summary.months = [
+                (str(month)[:7], float(cost))
+                for month, cost in con.execute(
+                    "select billing_month, sum(list_cost_usd) from marts.fct_chargeback_monthly group by 1 order by 1"
+                ).fetchall()
+            ]
+    finally:
+        con.close()
+
+
+def format_summary(summary: RunSummary) -> str:
+    s = summary.settings
+    lines = [
+        "ai-chargeback run " + ("succeeded" if summary.success else "FAILED"),
+        f"  landing            {s.landing_dir}",
+        f"  files loaded       {summary.files_loaded_now} new ({summary.files_total} in the warehouse)",
+        f"  rows loaded        {summary.rows_loaded_now:,} new ({summary.rows_total:,} in raw)",
+        f"  rows quarantined   {summary.rows_rejected_now:,} new ({summary.rejects_total:,} in raw.load_rejects)",
+        f"  billable attempts  {summary.attempts_billable:,} ({summary.unpriced_attempts:,} unpriced: unknown model)",
+        f"  total list cost    ${summary.list_cost_usd:,.2f}",
+    ]
+    lines += [f"    {month}          ${cost:,.2f}" for month, cost in summary.months]
+    lines += [
+        f"  unallocated        {summary.unallocated_cost_share:.2%} of cost, "
+        f"{summary.unallocated_request_share_prod:.2%} of prod attempts",
+        "  contracts",
+    ]
+    for contract in summary.contracts:
+        lines.append(f"    {'PASS' if contract.passed else 'FAIL'}  {contract.name}: {contract.summary}")
+    if summary.dbt_failures:
+        lines.append(f"  dbt tests failed   {len(summary.dbt_failures)}")
+        lines += [f"    {failure}" for failure in summary.dbt_failures]
+    for failure in summary.failed_steps:
+        lines.append(f"  step failed        {failure}")
+    lines += [
+        f"  marts              {s.warehouse_path} (schema marts: fct_ai_requests, fct_chargeback_monthly)",
+        f"  Data Docs          {Path(s.data_docs_dir) / 'index.html'}",
+        f"  run log            {summary.log_path}",
+    ]
+    return "\n".join(lines)

@@ -1,0 +1,61 @@
+"""Where things live. Paths come from the environment (with local defaults) so the CLI, Dagster and dbt agree."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+PROFILES_DIR = PROJECT_DIR / "profiles"
+SEEDS_DIR = PROJECT_DIR / "seeds"
+
+
+class ConfigError(Exception):
+    """A problem a person can fix: the message says what is wrong and what to do."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    landing_dir: Path
+    warehouse_path: Path
+    data_docs_dir: Path
+    target: str = "duckdb"
+
+    @classmethod
+    def from_env(cls, **overrides: object) -> Settings:
+        def path(var: str, default: str) -> Path:
+            return Path(os.environ.get(var, default)).expanduser().resolve()
+
+        values = {
+            "landing_dir": path("CHARGEBACK_LANDING", "data/landing"),
+            "warehouse_path": path("CHARGEBACK_WAREHOUSE", "data/warehouse.duckdb"),
+            "data_docs_dir": path("CHARGEBACK_DATA_DOCS", "data/data_docs"),
+            "target": os.environ.get("CHARGEBACK_TARGET", "duckdb"),
+        }
+        values.update(
+            {
+                k: (Path(v).expanduser().resolve() if k.endswith(("_dir", "_path")) else v)
+                for k, v in overrides.items()
+                if v is not None
+            }
+        )
+        return cls(**values)  # type: ignore[arg-type]
+
+    def export(self) -> None:
+        """Publish the settings to the environment so the dbt subprocess reads the same warehouse."""
+        os.environ["CHARGEBACK_LANDING"] = str(self.landing_dir)
+        os.environ["CHARGEBACK_WAREHOUSE"] = str(self.warehouse_path)
+        os.environ["CHARGEBACK_DATA_DOCS"] = str(self.data_docs_dir)
+        os.environ["CHARGEBACK_TARGET"] = self.target
+
+
+def hash_salt() -> str:
+    """The salt for tenant and end-user hashes. Never written anywhere; only its use is visible."""
+    salt = os.environ.get("CHARGEBACK_HASH_SALT", "")
+    if len(salt) < 8:
+        raise ConfigError(
+            "CHARGEBACK_HASH_SALT is not set (or shorter than 8 characters): set it to a secret string "
+            "before loading, e.g. export CHARGEBACK_HASH_SALT=$(openssl rand -hex 16), and keep it stable."
+        )
+    return salt

@@ -1,0 +1,32 @@
+"""Every dbt model, seed and test as Dagster assets and checks, built with one `dbt build`."""
+
+from collections.abc import Mapping
+from typing import Any
+
+from dagster import AssetExecutionContext, AssetKey
+from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
+
+from orchestration.transform.project import dbt_project, ensure_manifest
+
+
+class ChargebackTranslator(DagsterDbtTranslator):
+    """Groups assets by warehouse layer; raw sources keep the keys the ingest assets publish."""
+
+    def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> AssetKey:
+        if dbt_resource_props["resource_type"] == "source":
+            return AssetKey([dbt_resource_props["source_name"], dbt_resource_props["name"]])
+        schema = dbt_resource_props.get("config", {}).get("schema") or "marts"
+        return AssetKey([schema, dbt_resource_props["name"]])
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        if dbt_resource_props["resource_type"] == "seed":
+            return "registries"
+        return dbt_resource_props.get("config", {}).get("schema") or "marts"
+
+
+translator = ChargebackTranslator()
+
+
+@dbt_assets(manifest=ensure_manifest(), project=dbt_project, dagster_dbt_translator=translator)
+def chargeback_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource):
+    yield from dbt.cli(["build"], context=context).stream()
