@@ -19,7 +19,9 @@ from typing import Any
 import duckdb
 import great_expectations as gx
 import yaml
+from great_expectations.core import ExpectationSuiteValidationResult, ExpectationValidationResult
 from great_expectations.core.run_identifier import RunIdentifier
+from great_expectations.data_context import AbstractDataContext
 from great_expectations.data_context.types.base import (
     DataContextConfig,
     InMemoryStoreBackendDefaults,
@@ -221,7 +223,7 @@ order by share desc, billing_month
 
     expectations.append(
         gx.expectations.UnexpectedRowsExpectation(
-            description="attribution_status is 'unallocated' exactly when a required tag is missing or invalid.",
+            description="A row is 'unallocated' exactly when a required tag is missing or invalid.",
             unexpected_rows_query=f"""
 select
     request_id,
@@ -332,7 +334,7 @@ def _read_registries(warehouse_path: Path) -> dict[str, frozenset[str]]:
     return registered
 
 
-def _ephemeral_context(data_docs_dir: Path) -> Any:
+def _ephemeral_context(data_docs_dir: Path) -> AbstractDataContext:
     # Stores stay in memory; only Data Docs are written, to one site in data_docs_dir.
     config = DataContextConfig(
         store_backend_defaults=InMemoryStoreBackendDefaults(init_temp_docs_sites=False),
@@ -353,7 +355,7 @@ def _ephemeral_context(data_docs_dir: Path) -> Any:
     return gx.get_context(mode="ephemeral", project_config=config)
 
 
-def _release_connections(context: Any) -> None:
+def _release_connections(context: AbstractDataContext) -> None:
     # The execution engine holds the persisted connection (StaticPool: disposing closes it); the data
     # source's own engine pools the connection used to inspect the query. Both keep the file open.
     for datasource in context.data_sources.all().values():
@@ -364,7 +366,7 @@ def _release_connections(context: Any) -> None:
             datasource.get_engine().dispose()
 
 
-def _contract_result(contract: Contract, validation: Any) -> ContractResult:
+def _contract_result(contract: Contract, validation: ExpectationSuiteValidationResult) -> ContractResult:
     failures = tuple(
         reason for reason in (_failure_reason(result) for result in validation.results) if reason is not None
     )
@@ -377,7 +379,8 @@ def _contract_result(contract: Contract, validation: Any) -> ContractResult:
     statistics["rows_checked"] = max(counts) if counts else None
     passed = bool(validation.success) and not failures
     if passed:
-        rows = f"{statistics['rows_checked']:,} rows" if counts else "the rows"
+        checked = statistics["rows_checked"]
+        rows = f"{checked:,} row{'' if checked == 1 else 's'}" if counts else "the rows"
         summary = (
             f"PASSED: {statistics['successful_expectations']} of {statistics['evaluated_expectations']} "
             f"expectations met on {rows} of {contract.asset} checked"
@@ -395,7 +398,7 @@ def _contract_result(contract: Contract, validation: Any) -> ContractResult:
     )
 
 
-def _failure_reason(result: Any) -> str | None:
+def _failure_reason(result: ExpectationValidationResult) -> str | None:
     """One readable line for a failed expectation, from the figures GX returned; None if it passed."""
     config = result.expectation_config
     meta = config.meta or {}

@@ -801,7 +801,9 @@ class _Generator:
             for user in _USERS
             for prompt, response in zip(_PROMPTS, _RESPONSES, strict=True)
         ]
+        # JSON fragments of values that repeat on many lines, encoded once.
         self.routing_fragments: dict[tuple, str] = {}
+        self.string_fragments: dict[str, str] = {}
 
     def _next_request_id(self) -> str:
         self.id_counter += 1
@@ -1004,6 +1006,12 @@ class _Generator:
             return f"msg_{bits:024x}"
         return f"{bits:024x}"
 
+    def _json_string(self, value: str) -> str:
+        encoded = self.string_fragments.get(value)
+        if encoded is None:
+            encoded = self.string_fragments[value] = _encode(value)
+        return encoded
+
     def _routing_json(self, values: tuple[str, str, str, str, str, bool]) -> str:
         """The routing keys of a line, encoded once per distinct combination."""
         fragment = self.routing_fragments.get(values)
@@ -1064,7 +1072,7 @@ class _Generator:
             "trace_id": trace["trace_id"],
             "provider": provider,
             "routing": self._routing_json((provider, requested, selected, context["policy"], reason, fallback)),
-            "api_key": _encode(self._api_key(trace["team"], environment, intent)),
+            "api_key": self._json_string(self._api_key(trace["team"], environment, intent)),
             "prefix": context["prefix"],
             "model": model,
             "price": price_entry,
@@ -1147,7 +1155,7 @@ class _Generator:
             "trace_id": trace["trace_id"],
             "provider": provider,
             "routing": self._routing_json((provider, model, model, context["policy"], "default", False)),
-            "api_key": _encode(self.reg.keys.get((team, "prod"), f"key-{team}-prod")),
+            "api_key": self._json_string(self.reg.keys.get((team, "prod"), f"key-{team}-prod")),
             "prefix": context["prefix"],
             "model": model,
             "price": price_entry,

@@ -66,7 +66,12 @@ def request(
             "attributed", "", invalid, cost)  # fmt: skip
 
 
-def untagged(request_id: str, day: str = "2026-07-03", cost: float | None = 1.0, environment: str = "prod") -> tuple:
+def untagged(
+    request_id: str,
+    day: str = "2026-07-03",
+    cost: float | None = 1.0,
+    environment: str = "prod",
+) -> tuple:
     return (request_id, day, environment, "unallocated", "unallocated", "unallocated", "unallocated",
             "unallocated", "owner_team,feature,cost_center", "", cost)  # fmt: skip
 
@@ -126,7 +131,7 @@ def test_gx_evaluates_expectations_on_duckdb(tmp_path: Path) -> None:
             # GX reports errors either flat or one entry per metric.
             info = result.exception_info or {}
             errors = [info] if "raised_exception" in info else list(info.values())
-            messages = [e["exception_message"] for e in errors if isinstance(e, dict) and e.get("raised_exception")]
+            messages = [error["exception_message"] for error in errors if error.get("raised_exception")]
             value = result.result.get("observed_value")
             assert not messages and value == observed, (
                 f"great_expectations {gx.__version__} no longer evaluates {type(expectation).__name__} "
@@ -177,7 +182,12 @@ def test_mostly_untagged_prod_day_fails_naming_day_and_share(tmp_path: Path) -> 
         (0.9, 3.1, None),
     ],
 )
-def test_monthly_cost_share(tmp_path: Path, unallocated_usd: float, last_tagged_usd: float, failure: str | None):
+def test_monthly_cost_share(
+    tmp_path: Path,
+    unallocated_usd: float,
+    last_tagged_usd: float,
+    failure: str | None,
+) -> None:
     # 50 requests on one day, one of them unallocated: 1 of 50 is exactly the 2% daily limit, which passes.
     rows = [request(f"t{i}", cost=2.0) for i in range(48)]
     rows += [request("t48", cost=last_tagged_usd), untagged("u1", cost=unallocated_usd)]

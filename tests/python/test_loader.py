@@ -1,0 +1,166 @@
+"""The shared loader with the gateway adapter: nothing lost, nothing loaded twice, nothing leaked."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from orchestration.ingest.gateway import GatewayAdapter
+from orchestration.ingest.loader import connect_warehouse, ensure_raw_tables, load_source
+from orchestration.settings import ConfigError, hash_salt
+
+SALT = "loader-test-salt"
+
+
+def line(request_id: str, **extra) -> str:
+    record = {
+        "request_id": request_id,
+        "timestamp": "2026-07-01T12:00:00.000Z",
+        "provider": "openai",
+        "selected_model": "gpt-4o-mini",
+        "usage": {"input_tokens": 10, "output_tokens": 5},
+        "tags": {"owner_team": "search", "tenant_id": "tenant-0042", "end_user_id": "carol@example.com"},
+    }
+    record.update(extra)
+    return json.dumps(record)
+
+
+def load(landing: Path, warehouse: Path):
+    con = connect_warehouse(warehouse)
+    try:
+        adapter = GatewayAdapter()
+        ensure_raw_tables(con, [adapter])
+        return load_source(con, adapter, landing, SALT)
+    finally:
+        con.close()
+
+
+def rows(warehouse: Path, sql: str) -> list[tuple]:
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+@pytest.fixture
+def landing(tmp_path: Path) -> Path:
+    day = tmp_path / "landing" / "gateway" / "2026-07-01"
+    day.mkdir(parents=True)
+    lines = [
+        line("a", messages=[{"role": "user", "content": "the secret plan for dave@example.com"}], response="answer"),
+        '{"request_id": "b", "timestamp": "2026-07-01T12:00:00Z"',  # truncated
+        line("c", usage={"input_tokens": -3}),
+        line("d", timestamp="yesterday"),
+        line("e", usage={"input_tokens": 2.5}),
+        "[1, 2, 3]",
+        line("f", tags={"owner_team": "'); drop table raw.load_manifest; --{{ 7*7 }}"}),
+        json.dumps({"timestamp": "2026-07-01T12:00:00Z", "provider": "openai", "selected_model": "x"}),
+        line("g", timestamp="2026-07-01T14:00:00+02:00"),
+        "",
+    ]
+    (day / "requests.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return tmp_path / "landing"
+
+
+def test_every_line_is_loaded_or_rejected_with_its_reason(landing: Path, tmp_path: Path):
+    warehouse = tmp_path / "w.duckdb"
+    report = load(landing, warehouse)
+    assert (report.lines_read, report.rows_loaded, report.rows_rejected) == (9, 3, 6)
+    reasons = rows(warehouse, "select source_line, reason from raw.load_rejects order by 1")
+    assert reasons == [
+        (2, "invalid_json: the line is not a complete JSON value"),
+        (3, "negative_token_count: usage.input_tokens is below zero"),
+        (4, "invalid_timestamp: timestamp is not RFC 3339 (e.g. 2026-10-01T12:00:00.123Z)"),
+        (5, "invalid_type: usage.input_tokens must be a whole number"),
+        (6, "not_a_json_object: the line is a JSON array"),
+        (8, "missing_required_field: request_id"),
+    ]
+    loaded = rows(warehouse, "select request_id, source_line, cast(timestamp_utc as varchar) from raw.gateway_requests")
+    assert sorted(loaded) == [("a", 1, "2026-07-01 12:00:00"), ("f", 7, "2026-07-01 12:00:00"),
+                              ("g", 9, "2026-07-01 12:00:00")]  # fmt: skip
+    (manifest,) = rows(warehouse, "select lines_read, rows_loaded, rows_rejected, status from raw.load_manifest")
+    assert manifest == (9, 3, 6, "loaded")
+
+
+def test_injection_text_is_stored_as_data(landing: Path, tmp_path: Path):
+    warehouse = tmp_path / "w.duckdb"
+    load(landing, warehouse)
+    (owner,) = rows(warehouse, "select tags_owner_team from raw.gateway_requests where request_id = 'f'")[0]
+    assert owner == "'); drop table raw.load_manifest; --{{ 7*7 }}"
+    assert rows(warehouse, "select count(*) from raw.load_manifest")[0][0] == 1
+
+
+def test_text_is_dropped_and_ids_are_salted_hashes(landing: Path, tmp_path: Path):
+    warehouse = tmp_path / "w.duckdb"
+    load(landing, warehouse)
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        columns = con.execute(
+            "select table_schema, table_name, column_name from information_schema.columns "
+            "where table_schema = 'raw' and data_type = 'VARCHAR'"
+        ).fetchall()
+        stored = " ".join(
+            str(value)
+            for schema, table, column in columns
+            for (value,) in con.execute(f'select "{column}" from {schema}.{table}').fetchall()
+        )
+        tenant_hash, user_hash, payload = con.execute(
+            "select tags_tenant_id_hash, tags_end_user_id_hash, payload from raw.gateway_requests "
+            "where request_id = 'a'"
+        ).fetchone()
+    finally:
+        con.close()
+    for secret in ("secret plan", "dave@example.com", "answer", "tenant-0042", "carol@example.com", SALT):
+        assert secret not in stored
+    assert tenant_hash == hashlib.sha256(f"{SALT}:tenant-0042".encode()).hexdigest()
+    assert user_hash == hashlib.sha256(f"{SALT}:carol@example.com".encode()).hexdigest()
+    document = json.loads(payload)
+    assert "messages" not in document and "response" not in document
+    assert document["tags"]["tenant_id"] == tenant_hash
+
+
+def test_a_file_is_loaded_once_even_under_a_new_name(landing: Path, tmp_path: Path):
+    warehouse = tmp_path / "w.duckdb"
+    first = load(landing, warehouse)
+    again = load(landing, warehouse)
+    assert [f.status for f in again.files] == ["already_loaded"]
+    source = landing / "gateway" / "2026-07-01" / "requests.jsonl"
+    (landing / "gateway" / "2026-07-01" / "requests-copy.jsonl").write_bytes(source.read_bytes())
+    renamed = load(landing, warehouse)
+    assert sorted(f.status for f in renamed.files) == ["already_loaded", "duplicate_content"]
+    assert rows(warehouse, "select count(*) from raw.gateway_requests")[0][0] == first.rows_loaded
+    assert rows(warehouse, "select count(*) from raw.load_rejects")[0][0] == first.rows_rejected
+    assert rows(warehouse, "select status, duplicate_of from raw.load_manifest order by status") == [
+        ("duplicate_content", "gateway/2026-07-01/requests.jsonl"),
+        ("loaded", None),
+    ]
+
+
+def test_gzip_and_truncated_gzip(tmp_path: Path):
+    day = tmp_path / "landing" / "gateway" / "2026-07-02"
+    day.mkdir(parents=True)
+    payload = ("\n".join(line(f"z{i}") for i in range(200)) + "\n").encode()
+    (day / "whole.jsonl.gz").write_bytes(gzip.compress(payload))
+    cut = gzip.compress(payload.replace(b"z", b"t"))
+    (day / "cut.jsonl.gz").write_bytes(cut[: len(cut) // 2])
+    warehouse = tmp_path / "w.duckdb"
+    report = load(tmp_path / "landing", warehouse)
+    by_file = {f.source_file.rsplit("/", 1)[1]: f for f in report.files}
+    assert by_file["whole.jsonl.gz"].rows_loaded == 200
+    cut_result = by_file["cut.jsonl.gz"]
+    assert cut_result.rows_rejected >= 1 and cut_result.rows_loaded < 200
+    assert cut_result.lines_read == cut_result.rows_loaded + cut_result.rows_rejected
+    reasons = [r[0] for r in rows(warehouse, "select reason from raw.load_rejects where source_line = 0")]
+    assert reasons == ["truncated_gzip: the compressed stream ends early"]
+
+
+def test_missing_salt_is_a_clear_error(monkeypatch):
+    monkeypatch.delenv("CHARGEBACK_HASH_SALT", raising=False)
+    with pytest.raises(ConfigError, match="CHARGEBACK_HASH_SALT is not set"):
+        hash_salt()
