@@ -620,18 +620,16 @@ class _Request:
         "tags",
         "environment",
         "has_environment_tag",
-        "is_storm",
         "is_adhoc",
         "attempts",
         "cost",
         "root_id",
     )
 
-    def __init__(self, tags: dict, environment: str, has_environment_tag: bool, is_storm: bool) -> None:
+    def __init__(self, tags: dict, environment: str, has_environment_tag: bool) -> None:
         self.tags = tags
         self.environment = environment
         self.has_environment_tag = has_environment_tag
-        self.is_storm = is_storm
         self.is_adhoc = False
         self.attempts: list[_Attempt] = []
         self.cost = 0.0  # rough float list cost, only to rank requests
@@ -1038,7 +1036,7 @@ class _Generator:
             requested, selected, reason, fallback = self._routing(model)
         tags = self._tags(trace, feature, intent, template)
         environment = trace["environment"]
-        request = _Request(tags, environment, trace["has_environment_tag"], False)
+        request = _Request(tags, environment, trace["has_environment_tag"])
         if trace["has_environment_tag"] and environment in ("dev", "sandbox") and rng.random() < ADHOC_TAG_RATE:
             tags["feature"] = ADHOC_FEATURES[rng.below(len(ADHOC_FEATURES))]
             request.is_adhoc = True
@@ -1149,7 +1147,7 @@ class _Generator:
         tags = self._tags(trace, feature, "evaluation", feature["templates"][0])
         tags.pop("tenant_id", None)
         tags.pop("end_user_id", None)
-        request = _Request(tags, "prod", True, True)
+        request = _Request(tags, "prod", True)
         price_entry = self._prices(context, model)
         static = {
             "trace_id": trace["trace_id"],
@@ -1256,8 +1254,9 @@ class _Generator:
     def _tag_defects(self, requests: list[_Request]) -> None:
         """Missing and invalid required tags on a fixed small share of each day's prod requests.
 
-        Drawn per day (not per request) and among the cheaper half of the day's prod requests, so that the
-        unallocated share stays well inside the contract thresholds on every day and every month.
+        Counted per day (not drawn per request) and placed on the cheaper half of the day's single-attempt
+        prod requests, so that the unallocated share stays inside the contract thresholds on every day and
+        every month, whether counted in requests, attempts or cost.
         """
         rng = self.rng
         prod = [
@@ -1265,8 +1264,8 @@ class _Generator:
             for request in requests
             if request.environment == "prod"
             and request.has_environment_tag
-            and not request.is_storm
             and not request.is_adhoc
+            and len(request.attempts) == 1  # a retried request would repeat its defect on every attempt
         ]
         if not prod:
             return
@@ -1293,7 +1292,8 @@ class _Generator:
         eligible = [
             index
             for index, attempt in enumerate(attempts)
-            if len(attempt.request.attempts) == 1 and not attempt.request.is_storm and attempt.tokens[0] > 0
+            # Single attempts only: a retry chain must keep a readable root.
+            if len(attempt.request.attempts) == 1 and attempt.tokens[0] > 0
         ]
         chosen = sorted(rng.sample(eligible, min(len(eligible), len(kinds))))
         month = f"{day.year:04d}-{day.month:02d}"

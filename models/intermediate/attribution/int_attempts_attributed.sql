@@ -29,10 +29,10 @@ tag_value_aliases as (
 ),
 
 {% for tag, registry in registries.items() %}
-registered_{{ tag }} as (
-    select distinct {{ registry[1] }} as registered_value
-    from {{ ref(registry[0]) }}
-),
+    registered_{{ tag }} as (
+        select distinct {{ registry[1] }} as registered_value
+        from {{ ref(registry[0]) }}
+    ),
 {% endfor %}
 
 features as (
@@ -53,17 +53,18 @@ normalized as (
     select
         attempts.*,
         {%- for tag in aliased_tags %}
-        coalesce(
-            alias_{{ tag }}.canonical_value, {{ normalize_tag('attempts.' ~ tag ~ '_tag') }}
-        ) as {{ tag }}_normalized,
+            coalesce(
+                alias_{{ tag }}.canonical_value, {{ normalize_tag('attempts.' ~ tag ~ '_tag') }}
+            ) as {{ tag }}_normalized,
         {%- endfor %}
         api_keys.key_environment
-    from attempts
+    from
+        attempts
     {%- for tag in aliased_tags %}
-    left join tag_value_aliases as alias_{{ tag }}
-        on
-            alias_{{ tag }}.tag_name = '{{ tag }}'
-            and alias_{{ tag }}.alias_value = {{ normalize_tag('attempts.' ~ tag ~ '_tag') }}
+        left join tag_value_aliases as alias_{{ tag }}
+            on
+                alias_{{ tag }}.tag_name = '{{ tag }}'
+                and alias_{{ tag }}.alias_value = {{ normalize_tag('attempts.' ~ tag ~ '_tag') }}
     {%- endfor %}
     left join api_keys
         on attempts.api_key_id = api_keys.api_key_id
@@ -73,10 +74,11 @@ validated as (
     select
         normalized.*,
         {%- for tag in registries %}
-        registered_{{ tag }}.registered_value is not null as is_{{ tag }}_registered,
+            registered_{{ tag }}.registered_value is not null as is_{{ tag }}_registered,
         {%- endfor %}
         features.project_id as feature_project_id
-    from normalized
+    from
+        normalized
     {%- for tag in registries %}
     left join registered_{{ tag }}
         on normalized.{{ tag }}_normalized = registered_{{ tag }}.registered_value

@@ -22,7 +22,7 @@ ranked as (
 deduplicated as (
     select
         {%- for column in usage_envelope_columns() %}
-        {{ column }},
+            {{ column }},
         {%- endfor %}
         copies_seen,
         (attempt_number > 1 or request_id <> root_request_id) as is_retry,

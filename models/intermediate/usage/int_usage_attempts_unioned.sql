@@ -7,9 +7,7 @@ with
 gateway as (
     select
         'gateway' as source_system,
-        {%- for column in usage_envelope_columns() if column != 'source_system' %}
-        {{ column }}{{ "," if not loop.last }}
-        {%- endfor %}
+        {{ usage_envelope_columns()[1:] | join(',\n        ') }}
     from {{ ref('stg_gateway__requests') }}
 ),
 

@@ -23,4 +23,4 @@ inner join prices as later
         and earlier.model = later.model
         and earlier.price_version < later.price_version
         and earlier.effective_from < later.effective_to
-        and later.effective_from < earlier.effective_to
+        and earlier.effective_to > later.effective_from
