@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 from dagster import (
     AssetSelection,
     Definitions,
@@ -31,6 +34,12 @@ daily_refresh_schedule = ScheduleDefinition(
 )
 
 
+def dbt_executable() -> str:
+    """The dbt installed beside this Python, so a run works without an activated virtualenv."""
+    beside = Path(sys.executable).parent / "dbt"
+    return str(beside) if beside.exists() else "dbt"
+
+
 def build_definitions(settings: Settings) -> Definitions:
     settings.export()
     return Definitions(
@@ -39,7 +48,11 @@ def build_definitions(settings: Settings) -> Definitions:
         jobs=[daily_refresh],
         schedules=[daily_refresh_schedule],
         resources={
-            "dbt": DbtCliResource(project_dir=dbt_project, profiles_dir=str(dbt_project.profiles_dir)),
+            "dbt": DbtCliResource(
+                project_dir=dbt_project,
+                profiles_dir=str(dbt_project.profiles_dir),
+                dbt_executable=dbt_executable(),
+            ),
             "warehouse": WarehouseResource(
                 landing_dir=str(settings.landing_dir),
                 warehouse_path=str(settings.warehouse_path),

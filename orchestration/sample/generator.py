@@ -35,7 +35,6 @@ UNKNOWN_MODEL_PROVIDER = "openai"
 UNKNOWN_MODEL_PRICE = (Decimal("1.0"), Decimal("4.0"))
 
 CENT = Decimal("0.01")
-COST_QUANTUM = Decimal("1E-8")
 MILLION = Decimal(1_000_000)
 
 # Rates of the things the sample is meant to exercise (fractions).
@@ -484,6 +483,9 @@ def _price_row(registries: _Registries, model: str, day: date) -> _PriceRow:
     raise ValueError(f"seeds/model_prices.csv has no price for {model} on {day.isoformat()}")
 
 
+# -------------------------------------------------------------------------------------- pricing and utilities
+
+
 def list_cost_usd(prices: tuple[Decimal, ...], tokens: tuple[int, int, int, int, int]) -> Decimal:
     """Exact list cost of (input, cache read, cache write, 1-hour cache write, output) tokens."""
     return sum((Decimal(count) * price for count, price in zip(tokens, prices, strict=True)), Decimal(0)) / MILLION
@@ -532,9 +534,6 @@ class _Rng(Random):
 
     def lognormal(self, mu: float, sigma: float) -> float:
         return math.exp(self.gauss(mu, sigma))
-
-
-# ------------------------------------------------------------------------------------------------ helpers
 
 
 class _Choice:
@@ -771,7 +770,7 @@ class _Generator:
         self.environments = _Choice(ENVIRONMENTS)
         self.route_reasons = _Choice(ROUTE_REASONS)
         self.hours = _Choice(list(enumerate(HOUR_WEIGHTS)))
-        # Tenants and users follow a long tail: a few large customers send most traffic.
+        # Tenants follow a long tail: a few large customers send most of the traffic.
         self.tenants = _Choice([(f"tenant-{i:04d}", 1.0 / (i + 1) ** 0.9) for i in range(1, 401)])
         self.variants: dict[str, list[tuple[str, str]]] = {}
         for name, feature in self.features.items():
@@ -812,6 +811,7 @@ class _Generator:
     def run(self) -> SampleSummary:
         rng = self.rng
         days = [self.start + timedelta(days=i) for i in range(self.days)]
+        (self.out_dir / "gateway").mkdir(parents=True, exist_ok=True)
         storm_requests = round(self.requests * STORM_SHARE) if self.requests >= 200 else 0
         weights = [
             (1.0 if day.weekday() < 5 else WEEKEND_FACTOR) * (1 + 0.004 * i) * rng.uniform(0.92, 1.08)
@@ -1428,16 +1428,32 @@ def generate_sample(
     *,
     seeds_dir: Path | None = None,
     max_lines_per_file: int = MAX_LINES_PER_FILE,
+    overwrite: bool = True,
 ) -> SampleSummary:
     """Write a deterministic sample under out_dir: gateway/YYYY-MM-DD/requests-NNN.jsonl and
-    invoices/<provider>_<YYYY-MM>.csv. `requests` counts logical requests; retries add attempts on top."""
+    invoices/<provider>_<YYYY-MM>.csv. `requests` counts logical requests; retries add attempts on top.
+
+    An earlier sample in out_dir is replaced: its files (only files named as this function names them) are
+    removed first, so that no stale day or invoice of a run with other arguments survives next to the new
+    ones. With overwrite=False an earlier sample is an error instead.
+    """
     if requests < 0:
         raise ValueError("requests must not be negative")
     if days < 1:
         raise ValueError("days must be at least 1")
     if max_lines_per_file < 1:
         raise ValueError("max_lines_per_file must be at least 1")
-    generator = _Generator(Path(out_dir), requests, days, seed, start, Path(seeds_dir or SEEDS_DIR), max_lines_per_file)
+    out_dir = Path(out_dir)
+    existing = sorted(out_dir.glob("gateway/*/requests-*.jsonl")) + sorted(out_dir.glob("invoices/*_*.csv"))
+    if existing and not overwrite:
+        raise FileExistsError(
+            f"{out_dir} already holds a sample ({existing[0]}); choose an empty folder or allow overwrite"
+        )
+    for path in existing:
+        path.unlink()
+        if path.parent.parent.name == "gateway" and not any(path.parent.iterdir()):
+            path.parent.rmdir()
+    generator = _Generator(out_dir, requests, days, seed, start, Path(seeds_dir or SEEDS_DIR), max_lines_per_file)
     return generator.run()
 
 
@@ -1448,8 +1464,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--days", type=int, default=62)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--start", type=date.fromisoformat, default=date(2026, 7, 1))
+    parser.add_argument("--keep", action="store_true", help="fail instead of replacing an earlier sample")
     args = parser.parse_args(argv)
-    summary = generate_sample(args.out_dir, args.requests, args.days, args.seed, args.start)
+    summary = generate_sample(args.out_dir, args.requests, args.days, args.seed, args.start, overwrite=not args.keep)
     print(
         f"{summary.lines_written} lines in {summary.files_written} files "
         f"({summary.attempts} attempts, {summary.duplicate_lines} duplicated, "

@@ -390,6 +390,20 @@ def test_files_split_at_the_line_limit_and_duplicates_stay_in_their_file(tmp_pat
             assert seen_in.setdefault(line, path) == path
 
 
+def test_an_earlier_sample_is_replaced_without_stale_files(tmp_path: Path) -> None:
+    generate_sample(tmp_path, requests=300, days=4, seed=1, start=START)
+    with pytest.raises(FileExistsError):
+        generate_sample(tmp_path, requests=300, days=2, seed=1, start=START, overwrite=False)
+    (tmp_path / "gateway" / "README.txt").write_text("kept")
+    generate_sample(tmp_path, requests=300, days=2, seed=1, start=START)
+    assert sorted(path.name for path in (tmp_path / "gateway").iterdir()) == ["2026-07-25", "2026-07-26", "README.txt"]
+    fresh = tmp_path / "fresh"
+    generate_sample(fresh, requests=300, days=2, seed=1, start=START)
+    assert _tree_bytes(fresh) == {
+        name: content for name, content in _tree_bytes(tmp_path).items() if name.startswith(("gateway/2", "invoices/"))
+    }
+
+
 def _unallocated_shares(sample: Sample) -> tuple[float, float]:
     """Worst day's share of unallocated prod attempts and worst month's share of unallocated prod cost."""
     teams = {row["owner_team"] for row in _seed("owner_teams")}
