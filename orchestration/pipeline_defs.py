@@ -15,6 +15,7 @@ from dagster import (
 from dagster_dbt import DbtCliResource
 
 from orchestration.ingest.assets import raw_gateway_requests
+from orchestration.ingest.invoice_assets import raw_invoice_lines
 from orchestration.quality.checks import contract_checks
 from orchestration.resources import WarehouseResource
 from orchestration.settings import Settings
@@ -43,7 +44,7 @@ def dbt_executable() -> str:
 def build_definitions(settings: Settings) -> Definitions:
     settings.export()
     return Definitions(
-        assets=[raw_gateway_requests, chargeback_dbt_assets],
+        assets=[raw_gateway_requests, raw_invoice_lines, chargeback_dbt_assets],
         asset_checks=contract_checks,
         jobs=[daily_refresh],
         schedules=[daily_refresh_schedule],

@@ -232,7 +232,12 @@ def load_file(con: duckdb.DuckDBPyConnection, adapter: Adapter, path: Path, land
             con.register("landing_batch", batch)
             con.execute("create or replace temp table landing_lines as select * from landing_batch")
             con.unregister("landing_batch")
-            con.execute(f"create or replace temp table parsed_lines as {adapter.select_parsed_sql()}", {"salt": salt})
+            parse_sql = adapter.select_parsed_sql()
+            # Only adapters that hash identifiers bind the salt.
+            con.execute(
+                f"create or replace temp table parsed_lines as {parse_sql}",
+                {"salt": salt} if "$salt" in parse_sql else {},
+            )
             con.execute(
                 f"""
                 insert into raw.{adapter.table}

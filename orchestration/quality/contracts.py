@@ -223,7 +223,8 @@ order by share desc, billing_month
 
     expectations.append(
         gx.expectations.UnexpectedRowsExpectation(
-            description="A row is 'unallocated' exactly when a required tag is missing or invalid.",
+            description="A row is 'unallocated' exactly when no owner team or cost center could be resolved, "
+            "and only when a required tag was missing or invalid.",
             unexpected_rows_query=f"""
 select
     request_id,
@@ -233,12 +234,16 @@ select
     invalid_required_tags
 from {{batch}}
 where (attribution_status = '{UNALLOCATED}') is distinct from (
-    coalesce(missing_required_tags, '') <> '' or coalesce(invalid_required_tags, '') <> ''
+    owner_team = '{UNALLOCATED}' or cost_center = '{UNALLOCATED}'
+)
+or (
+    attribution_status = '{UNALLOCATED}'
+    and coalesce(missing_required_tags, '') = '' and coalesce(invalid_required_tags, '') = ''
 )
 order by request_date, request_id
 """,
             meta={
-                "failure_lead": "attribution_status disagrees with the missing/invalid required tags "
+                "failure_lead": "attribution_status disagrees with the resolved owner or the tag problems "
                 "on {count:,} prod rows",
                 "failure": "{request_id} on {request_date} is '{attribution_status}' with missing tags "
                 "'{missing_required_tags}' and invalid tags '{invalid_required_tags}'",

@@ -214,13 +214,16 @@ def test_unregistered_tag_value_is_reported(tmp_path: Path) -> None:
     assert result.statistics["unsuccessful_expectations"] == 1
 
 
-def test_status_must_match_missing_tags(tmp_path: Path) -> None:
-    flagged = request("flagged", invalid="cost_center")
-    result = run_single(tmp_path, [request("ok"), flagged], Thresholds(0.5, 0.5))
+def test_status_must_match_the_resolved_owner(tmp_path: Path) -> None:
+    # An invalid tag resolved through the registries or the key is fine; an owner left unallocated on an
+    # 'attributed' row is not.
+    resolved = request("resolved", invalid="cost_center")
+    flagged = request("flagged", owner_team="unallocated", invalid="owner_team")
+    result = run_single(tmp_path, [request("ok"), resolved, flagged], Thresholds(0.5, 0.5))
 
     assert result.failures == (
-        "attribution_status disagrees with the missing/invalid required tags on 1 prod rows: flagged on "
-        "2026-07-03 is 'attributed' with missing tags '' and invalid tags 'cost_center'",
+        "attribution_status disagrees with the resolved owner or the tag problems on 1 prod rows: flagged on "
+        "2026-07-03 is 'attributed' with missing tags '' and invalid tags 'owner_team'",
     )
 
 

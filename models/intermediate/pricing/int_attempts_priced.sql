@@ -1,9 +1,11 @@
 {#
     List cost of each attempt at the price in force at its timestamp. The logged model name resolves to a
-    billable model through the alias seed; the effective-dated join [effective_from, effective_to) gives at
-    most one price row (overlaps are caught by a test). A token kind with no price of its own is billed as
-    the providers bill it: cache reads and writes at the input rate, 1-hour writes at the 5-minute write
-    rate. No price row means no cost (null), never zero, with the reason in pricing_status.
+    billable model through the alias seed (effective-dated). The price row is the one of that provider and
+    model with valid_from <= requested_at < valid_to, whose long-context tier range holds the attempt's total
+    input tokens (uncached + cache read + cache writes: above a threshold every token pays the tier price),
+    and whose request context (batch or standard processing, service tier) is the attempt's; a context
+    without a price of its own uses the standard row, as genai-prices falls back from a price variant. No row
+    means no cost (null), never zero, with the reason in pricing_status; so do two rows at once.
 #}
 with
 
@@ -15,30 +17,16 @@ model_aliases as (
     select
         lower(provider) as provider,
         logged_model,
-        billable_model
+        billable_model,
+        cast(coalesce(effective_from, cast('1970-01-01' as date)) as timestamp) as valid_from,
+        coalesce(
+            cast(effective_to as timestamp), cast('{{ var("price_open_end") }}' as timestamp)
+        ) as valid_to
     from {{ ref('model_aliases') }}
 ),
 
 model_prices as (
-    select
-        lower(provider) as provider,
-        model,
-        price_version,
-        source as price_source,
-        cast(effective_from as timestamp) as valid_from,
-        coalesce(
-            cast(effective_to as timestamp), cast('{{ var("price_open_end") }}' as timestamp)
-        ) as valid_to,
-        {{ usd_per_token('input_usd_per_mtok') }} as input_usd_per_token,
-        {{ usd_per_token('coalesce(cache_read_usd_per_mtok, input_usd_per_mtok)') }}
-            as cache_read_usd_per_token,
-        {{ usd_per_token('coalesce(cache_write_usd_per_mtok, input_usd_per_mtok)') }}
-            as cache_write_usd_per_token,
-        {{ usd_per_token(
-            'coalesce(cache_write_1h_usd_per_mtok, cache_write_usd_per_mtok, input_usd_per_mtok)'
-        ) }} as cache_write_1h_usd_per_token,
-        {{ usd_per_token('output_usd_per_mtok') }} as output_usd_per_token
-    from {{ ref('model_prices') }}
+    select * from {{ ref('int_model_prices_resolved') }}
 ),
 
 priced_models as (
@@ -52,36 +40,111 @@ resolved as (
     select
         attempts.*,
         coalesce(model_aliases.billable_model, attempts.selected_model) as billable_model,
-        model_aliases.billable_model is not null as is_model_aliased
+        model_aliases.billable_model is not null as is_model_aliased,
+        case when attempts.is_batch then 'batch' else 'standard' end as request_processing,
+        coalesce(attempts.service_tier, 'default') as request_service_tier,
+        attempts.input_tokens
+        + attempts.cache_read_tokens
+        + attempts.cache_write_tokens
+        + attempts.cache_write_1h_tokens as total_input_tokens
     from attempts
     left join model_aliases
         on
             attempts.provider = model_aliases.provider
             and attempts.selected_model = model_aliases.logged_model
+            and attempts.requested_at >= model_aliases.valid_from
+            and attempts.requested_at < model_aliases.valid_to
 ),
 
-joined as (
+candidates as (
     select
-        resolved.*,
+        resolved.request_id,
         model_prices.price_version,
         model_prices.price_source,
+        model_prices.processing as price_processing,
+        model_prices.service_tier as price_service_tier,
+        model_prices.tier_min_input_tokens as price_tier_min_input_tokens,
         model_prices.input_usd_per_token,
         model_prices.cache_read_usd_per_token,
         model_prices.cache_write_usd_per_token,
         model_prices.cache_write_1h_usd_per_token,
         model_prices.output_usd_per_token,
+        model_prices.output_reasoning_usd_per_token,
         case
-            when model_prices.price_version is not null then 'priced'
-            when priced_models.model is not null then 'no_price_in_force'
-            else 'unknown_model'
-        end as pricing_status
+            when
+                model_prices.processing = resolved.request_processing
+                and model_prices.service_tier = resolved.request_service_tier
+                then 1
+            else 0
+        end as context_match
     from resolved
-    left join model_prices
+    inner join model_prices
         on
             resolved.provider = model_prices.provider
             and resolved.billable_model = model_prices.model
             and resolved.requested_at >= model_prices.valid_from
             and resolved.requested_at < model_prices.valid_to
+            and resolved.total_input_tokens >= model_prices.tier_min_input_tokens
+            and (
+                model_prices.tier_max_input_tokens is null
+                or resolved.total_input_tokens <= model_prices.tier_max_input_tokens
+            )
+            and (
+                (
+                    model_prices.processing = resolved.request_processing
+                    and model_prices.service_tier = resolved.request_service_tier
+                )
+                or (model_prices.processing = 'standard' and model_prices.service_tier = 'default')
+            )
+),
+
+ranked as (
+    select
+        candidates.*,
+        row_number() over (
+            partition by candidates.request_id
+            order by candidates.context_match desc, candidates.price_version
+        ) as candidate_rank,
+        count(*) over (partition by candidates.request_id, candidates.context_match) as rows_in_context
+    from candidates
+),
+
+chosen as (
+    select * from ranked
+    where candidate_rank = 1 and rows_in_context = 1
+),
+
+ambiguous as (
+    select distinct request_id from ranked
+    where candidate_rank = 1 and rows_in_context > 1
+),
+
+joined as (
+    select
+        resolved.*,
+        chosen.price_version,
+        chosen.price_source,
+        chosen.price_processing,
+        chosen.price_service_tier,
+        chosen.price_tier_min_input_tokens,
+        chosen.input_usd_per_token,
+        chosen.cache_read_usd_per_token,
+        chosen.cache_write_usd_per_token,
+        chosen.cache_write_1h_usd_per_token,
+        chosen.output_usd_per_token,
+        chosen.output_reasoning_usd_per_token,
+        chosen.price_tier_min_input_tokens > 0 as is_long_context_tier,
+        case
+            when chosen.price_version is not null then 'priced'
+            when ambiguous.request_id is not null then 'ambiguous_price'
+            when priced_models.model is not null then 'no_price_in_force'
+            else 'unknown_model'
+        end as pricing_status
+    from resolved
+    left join chosen
+        on resolved.request_id = chosen.request_id
+    left join ambiguous
+        on resolved.request_id = ambiguous.request_id
     left join priced_models
         on
             resolved.provider = priced_models.provider
@@ -96,7 +159,10 @@ costed as (
         {{ token_cost_usd('cache_write_tokens', 'cache_write_usd_per_token') }} as cache_write_cost_usd,
         {{ token_cost_usd('cache_write_1h_tokens', 'cache_write_1h_usd_per_token') }}
             as cache_write_1h_cost_usd,
-        {{ token_cost_usd('output_tokens', 'output_usd_per_token') }} as output_cost_usd
+        {{ output_cost_usd('', '') }} as output_cost_usd,
+        case
+            when price_version is not null then {{ reasoning_cost_usd('', '') }}
+        end as reasoning_cost_usd
     from joined
 ),
 
@@ -107,7 +173,8 @@ totalled as (
         + cache_read_cost_usd
         + cache_write_cost_usd
         + cache_write_1h_cost_usd
-        + output_cost_usd as list_cost_usd
+        + output_cost_usd
+        + reasoning_cost_usd as list_cost_usd
     from costed
 )
 

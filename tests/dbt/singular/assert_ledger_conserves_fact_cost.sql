@@ -1,4 +1,7 @@
-{#  Money conservation: every cent of fct_ai_requests is on exactly one ledger line, per month. #}
+{#
+    Money conservation: every cent of fct_ai_requests is on the ledger, per month, before and after
+    allocation (allocations move cost between lines, they never create or lose it).
+#}
 {{ config(meta={'dagster': {'ref': {'name': 'fct_chargeback_monthly'}}}) }}
 
 with
@@ -16,6 +19,7 @@ ledger as (
     select
         billing_month,
         coalesce(sum(list_cost_usd), 0) as list_cost_usd,
+        coalesce(sum(net_cost_usd), 0) as net_cost_usd,
         sum(attempt_count) as attempt_count
     from {{ ref('fct_chargeback_monthly') }}
     group by 1
@@ -32,4 +36,5 @@ where
     fact.billing_month is null
     or ledger.billing_month is null
     or fact.list_cost_usd <> ledger.list_cost_usd
+    or fact.list_cost_usd <> ledger.net_cost_usd
     or fact.attempt_count <> ledger.attempt_count

@@ -16,7 +16,11 @@ loaded as (
     select
         load_id,
         count(*) as row_count
-    from {{ source('raw', 'gateway_requests') }}
+    from (
+        select load_id from {{ source('raw', 'gateway_requests') }}
+        union all
+        select load_id from {{ source('raw_invoices', 'invoice_lines') }}
+    ) as loaded_rows
     group by 1
 ),
 
