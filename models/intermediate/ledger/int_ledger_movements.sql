@@ -179,6 +179,7 @@ shared_moves as (
         {{ cents_to_usd('allocation_sign * abs_allocated_cents') }} as allocated_out_usd,
         cast(0 as decimal(38, 2)) as allocated_in_usd
     from allocated
+    where abs_allocated_cents > 0
     union all
     select
         billing_month,
@@ -192,6 +193,7 @@ shared_moves as (
         cast(0 as decimal(38, 2)) as allocated_out_usd,
         {{ cents_to_usd('allocation_sign * abs_allocated_cents') }} as allocated_in_usd
     from allocated
+    where abs_allocated_cents > 0
 ),
 
 movements as (
