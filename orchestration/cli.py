@@ -81,5 +81,95 @@ def run(landing: Path | None, warehouse: Path | None, data_docs: Path | None, lo
         sys.exit(1)
 
 
+@main.group()
+def prices() -> None:
+    """The price book (seeds/model_prices.csv)."""
+
+
+@prices.command("sync")
+@click.option(
+    "--seeds",
+    "seeds_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="Seeds folder holding model_prices.csv and model_price_overrides.csv (default: the project's).",
+)
+@click.option(
+    "--diff-out",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=Path("data/prices/model_prices_diff.csv"),
+    show_default=True,
+    help="Where to write the diff of what changed.",
+)
+@click.option("--dry-run", is_flag=True, help="Write only the diff; leave the seed as it is.")
+def prices_sync(seeds_dir: Path | None, diff_out: Path, dry_run: bool) -> None:
+    """Rebuild the price book from the installed genai-prices data plus local overrides; review, then commit."""
+    from orchestration.prices.sync import sync_price_book
+    from orchestration.settings import SEEDS_DIR
+
+    result = sync_price_book(seeds_dir or SEEDS_DIR, diff_out, dry_run=dry_run)
+    counts = result.counts
+    click.echo(
+        f"price book from {result.source}: {len(result.rows):,} rows for "
+        f"{len({(r['provider'], r['model']) for r in result.rows}):,} models"
+        f"{' (dry run: seed not written)' if dry_run else ''}\n"
+        f"  changes: {counts['added']} added, {counts['removed']} removed, {counts['changed']} changed "
+        f"-> {diff_out}\n"
+        f"  skipped: {len(result.skipped)} models (not priced per token or time-of-day prices)"
+    )
+
+
+def _warehouse_option(function):
+    return click.option(
+        "--warehouse", type=click.Path(path_type=Path), default=None,
+        help="DuckDB warehouse file (CHARGEBACK_WAREHOUSE, default data/warehouse.duckdb).",
+    )(function)  # fmt: skip
+
+
+@main.command()
+@click.option("--month", required=True, help="Billing month, YYYY-MM.")
+@_warehouse_option
+@click.option("--data-docs", type=click.Path(path_type=Path), default=None, help="Data Docs folder.")
+def review(month: str, warehouse: Path | None, data_docs: Path | None) -> None:
+    """Print a month's contract results, reconciliation and posting status, and where the Data Docs are."""
+    from orchestration.posting.review import review_month
+
+    settings = Settings.from_env(warehouse_path=warehouse, data_docs_dir=data_docs)
+    _require_warehouse(settings)
+    click.echo(review_month(settings.warehouse_path, settings.data_docs_dir, month))
+
+
+@main.command()
+@click.option("--month", required=True, help="Billing month, YYYY-MM.")
+@click.option("--approved-by", default=None, help="Name of the finance approver (required).")
+@click.option("--adjustment", is_flag=True, help="Post only the differences from what was already posted.")
+@_warehouse_option
+@click.option("--posting-dir", type=click.Path(path_type=Path), default=None,
+              help="Where posted ledgers go (CHARGEBACK_POSTING_DIR, default beside the warehouse).")  # fmt: skip
+@click.option("--data-docs", type=click.Path(path_type=Path), default=None, help="Data Docs folder.")
+def post(month: str, approved_by: str | None, adjustment: bool, warehouse: Path | None, posting_dir: Path | None,
+         data_docs: Path | None) -> None:  # fmt: skip
+    """Post a month's ledger: only when its blocking contracts pass and an approver is named."""
+    from orchestration.posting.post import post_month
+
+    settings = Settings.from_env(warehouse_path=warehouse, posting_dir=posting_dir, data_docs_dir=data_docs)
+    _require_warehouse(settings)
+    result = post_month(
+        settings.warehouse_path, settings.posted_dir, settings.data_docs_dir, month, approved_by, adjustment
+    )
+    click.echo(
+        f"posted {result.month} ({result.kind}): {result.line_count} lines, effective cost "
+        f"${float(result.totals['effective_cost_usd']):,.2f}, files in {result.directory}"
+    )
+
+
+def _require_warehouse(settings: Settings) -> None:
+    if not settings.warehouse_path.exists():
+        raise ConfigError(
+            f"no warehouse at {settings.warehouse_path}: run `chargeback run --landing DIR` first "
+            "or pass --warehouse PATH"
+        )
+
+
 if __name__ == "__main__":
     main()

@@ -11,6 +11,7 @@ class WarehouseResource(ConfigurableResource):
     landing_dir: str
     warehouse_path: str
     data_docs_dir: str
+    posting_dir: str = "data/posted"
 
     @property
     def landing(self) -> Path:
@@ -23,3 +24,7 @@ class WarehouseResource(ConfigurableResource):
     @property
     def data_docs(self) -> Path:
         return Path(self.data_docs_dir)
+
+    @property
+    def posting(self) -> Path:
+        return Path(self.posting_dir)

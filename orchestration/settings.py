@@ -21,6 +21,12 @@ class Settings:
     warehouse_path: Path
     data_docs_dir: Path
     target: str = "duckdb"
+    posting_dir: Path | None = None
+
+    @property
+    def posted_dir(self) -> Path:
+        """Posted ledgers: beside the warehouse unless set (CHARGEBACK_POSTING_DIR)."""
+        return self.posting_dir or self.warehouse_path.parent / "posted"
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -32,6 +38,7 @@ class Settings:
             "warehouse_path": path("CHARGEBACK_WAREHOUSE", "data/warehouse.duckdb"),
             "data_docs_dir": path("CHARGEBACK_DATA_DOCS", "data/data_docs"),
             "target": os.environ.get("CHARGEBACK_TARGET", "duckdb"),
+            "posting_dir": path("CHARGEBACK_POSTING_DIR", "") if os.environ.get("CHARGEBACK_POSTING_DIR") else None,
         }
         values.update(
             {

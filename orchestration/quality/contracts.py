@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +59,8 @@ class Thresholds:
     unallocated_request_share_max_daily: float = 0.02
     # SPEC: unallocated cost above 1% of a month's cost fails.
     unallocated_cost_share_max_monthly: float = 0.01
+    # SPEC: reconciliation variance above 2% per provider and month blocks posting until explained.
+    reconciliation_tolerance_share: float = 0.02
 
     def __post_init__(self) -> None:
         for item in fields(self):
@@ -255,6 +258,45 @@ order by request_date, request_id
     return gx.ExpectationSuite(name=name, expectations=expectations)
 
 
+def reconciliation_suite(name: str, inputs: ContractInputs) -> gx.ExpectationSuite:
+    """Invoice reconciliation: per provider and month with an invoice, the invoice's usage and the
+    ledger's list cost differ by less than the tolerance; a failure names the provider, the variance and
+    the largest explained cause."""
+    limit = inputs.thresholds.reconciliation_tolerance_share
+    return gx.ExpectationSuite(
+        name=name,
+        expectations=[
+            gx.expectations.UnexpectedRowsExpectation(
+                description=f"Invoice usage vs ledger list cost within {limit:.1%} per provider and month.",
+                unexpected_rows_query=f"""
+select
+    provider,
+    cast(billing_month as varchar) as billing_month,
+    cast(round(variance_usd, 2) as varchar) as variance_usd,
+    cast(round(100 * variance_share, 1) as varchar) as variance_pct,
+    cast(round(ledger_list_cost_usd, 2) as varchar) as ledger_usd,
+    cast(round(invoice_usage_usd, 2) as varchar) as invoice_usd,
+    largest_explained_cause,
+    cast(round(
+        case when largest_explained_cause = 'unpriced models' then unpriced_models_usd else rounding_usd end, 2
+    ) as varchar) as cause_usd,
+    cast(round(unexplained_usd, 2) as varchar) as unexplained_usd
+from {{batch}}
+where has_invoice and abs(variance_share) >= {_sql_share(limit)}
+order by abs(variance_share) desc, provider
+""",
+                meta={
+                    "failure": "{provider} {billing_month}: ledger USD {ledger_usd} vs invoice USD {invoice_usd}, "
+                    "variance USD {variance_usd} ({variance_pct}%; limit " + f"{limit:.1%}" + "); largest "
+                    "explained cause: {largest_explained_cause} (USD {cause_usd}), unexplained USD "
+                    "{unexplained_usd}",
+                    "failure_unit": "provider-months",
+                },
+            )
+        ],
+    )
+
+
 CONTRACTS: list[Contract] = [
     Contract(
         name="fct_ai_requests__tag_completeness",
@@ -263,17 +305,32 @@ CONTRACTS: list[Contract] = [
         rows="select * from marts.fct_ai_requests where environment = 'prod'",
         build_suite=tag_completeness_suite,
     ),
+    Contract(
+        name="fct_invoice_reconciliation__within_tolerance",
+        asset="fct_invoice_reconciliation",
+        blocking=True,
+        rows="select * from marts.fct_invoice_reconciliation",
+        build_suite=reconciliation_suite,
+    ),
 ]
 
 
 def run_contracts(
-    warehouse_path: Path, data_docs_dir: Path, thresholds: Thresholds | None = None
+    warehouse_path: Path,
+    data_docs_dir: Path,
+    thresholds: Thresholds | None = None,
+    *,
+    names: list[str] | None = None,
+    month: str | None = None,
 ) -> list[ContractResult]:
-    """Validate every contract in `CONTRACTS` against the warehouse file and write Data Docs.
+    """Validate the contracts in `CONTRACTS` (all, or those in `names`) against the warehouse file and
+    write Data Docs. With `month` (YYYY-MM) each contract sees only the rows of that billing month, which
+    is what posting a month checks.
 
     Thresholds default to the vars of the project's dbt_project.yml. The file is opened read-only and
     released before returning, so dbt can open it read-write straight after.
     """
+    contracts = [c for c in CONTRACTS if names is None or c.name in names]
     warehouse_path = Path(warehouse_path).expanduser().resolve()
     if not warehouse_path.is_file():
         raise FileNotFoundError(f"No warehouse at {warehouse_path}: build it (dbt build) first.")
@@ -292,8 +349,11 @@ def run_contracts(
     )
     try:
         validation_definitions = []
-        for contract in CONTRACTS:
-            asset = datasource.add_query_asset(name=contract.name, query=contract.rows)
+        for contract in contracts:
+            query = contract.rows
+            if month is not None:
+                query = f"select * from ({query}) as rows_of_month where billing_month = date '{_month_start(month)}'"
+            asset = datasource.add_query_asset(name=contract.name, query=query)
             batch_definition = asset.add_batch_definition_whole_table(name="all_rows")
             suite = context.suites.add(contract.build_suite(contract.name, inputs))
             validation_definitions.append(
@@ -314,10 +374,15 @@ def run_contracts(
         _release_connections(context)
 
     by_suite = {validation.suite_name: validation for validation in outcome.run_results.values()}
-    results = [_contract_result(contract, by_suite[contract.name]) for contract in CONTRACTS]
+    results = [_contract_result(contract, by_suite[contract.name]) for contract in contracts]
     for result in results:
         logger.info("%s: %s", result.name, result.summary)
     return results
+
+
+def _month_start(month: str) -> str:
+    """YYYY-MM as the first day of the month, validated (it becomes part of a query)."""
+    return datetime.strptime(month, "%Y-%m").date().isoformat()
 
 
 def _project_thresholds() -> Thresholds:

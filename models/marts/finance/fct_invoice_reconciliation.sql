@@ -1,0 +1,120 @@
+{#
+    Provider invoices vs the ledger, per provider and billing month: list cost from the ledger against the
+    invoice's usage lines, the invoice-time discounts and credits, the variance in USD and percent, whether
+    it is within tolerance (var reconciliation_tolerance_share), and the part of the variance explained by
+    known causes:
+      unpriced models  attempts billed by the provider that we could not price (their provider-reported
+                       cost where the source has one);
+      rounding         invoices round each usage line to the cent: at most half a cent per line.
+    The rest is unexplained and is what a reviewer investigates before posting.
+#}
+with
+
+variance as (
+    select * from {{ ref('int_invoice_variance') }}
+),
+
+invoice_totals as (
+    select * from {{ ref('int_invoice_totals') }}
+),
+
+invoice_lines as (
+    select
+        provider,
+        billing_month,
+        sum(case when line_type = 'usage' then 1 else 0 end) as usage_line_count
+    from {{ ref('stg_invoices__lines') }}
+    group by 1, 2
+),
+
+requests as (
+    select
+        provider,
+        billing_month,
+        count(*) as attempt_count,
+        sum(case when pricing_status <> 'priced' then 1 else 0 end) as unpriced_attempt_count,
+        coalesce(
+            sum(case when pricing_status <> 'priced' then provider_reported_cost_usd end), 0
+        ) as unpriced_reported_cost_usd
+    from {{ ref('fct_ai_requests') }}
+    group by 1, 2
+),
+
+ledger as (
+    select
+        provider,
+        billing_month,
+        sum(effective_cost_usd) as ledger_effective_cost_usd
+    from {{ ref('fct_chargeback_monthly') }}
+    group by 1, 2
+),
+
+joined as (
+    select
+        variance.provider,
+        variance.billing_month,
+        variance.ledger_list_cost_usd,
+        coalesce(ledger.ledger_effective_cost_usd, 0) as ledger_effective_cost_usd,
+        coalesce(requests.attempt_count, 0) as attempt_count,
+        coalesce(requests.unpriced_attempt_count, 0) as unpriced_attempt_count,
+        invoice_totals.invoice_usage_usd,
+        invoice_totals.invoice_discount_usd,
+        invoice_totals.invoice_credit_usd,
+        invoice_totals.invoice_tax_usd,
+        invoice_totals.invoice_total_usd,
+        invoice_totals.provider is not null as has_invoice,
+        variance.variance_usd,
+        case
+            when invoice_totals.invoice_usage_usd > 0
+                then variance.variance_usd / invoice_totals.invoice_usage_usd
+        end as variance_share,
+        cast(coalesce(requests.unpriced_reported_cost_usd, 0) as decimal(38, 12)) as unpriced_models_usd,
+        coalesce(invoice_lines.usage_line_count, 0) * 0.005 as rounding_bound_usd
+    from variance
+    left join invoice_totals
+        on
+            variance.provider = invoice_totals.provider
+            and variance.billing_month = invoice_totals.billing_month
+    left join invoice_lines
+        on
+            variance.provider = invoice_lines.provider
+            and variance.billing_month = invoice_lines.billing_month
+    left join requests
+        on
+            variance.provider = requests.provider
+            and variance.billing_month = requests.billing_month
+    left join ledger
+        on
+            variance.provider = ledger.provider
+            and variance.billing_month = ledger.billing_month
+),
+
+explained as (
+    select
+        joined.*,
+        {# the rounding a variance of this sign can hide, after the unpriced models #}
+        case
+            when variance_usd - unpriced_models_usd > 0
+                then least(variance_usd - unpriced_models_usd, rounding_bound_usd)
+            else greatest(variance_usd - unpriced_models_usd, -rounding_bound_usd)
+        end as rounding_usd
+    from joined
+),
+
+final as (
+    select
+        explained.*,
+        variance_usd - unpriced_models_usd - rounding_usd as unexplained_usd,
+        case
+            when not has_invoice then 'no invoice'
+            when abs(unpriced_models_usd) >= abs(rounding_usd) and unpriced_models_usd <> 0
+                then 'unpriced models'
+            when rounding_usd <> 0 then 'rounding'
+            else 'none'
+        end as largest_explained_cause,
+        has_invoice
+        and abs(coalesce(variance_share, 0)) < {{ var('reconciliation_tolerance_share') }} as is_within_tolerance
+    from explained
+)
+
+select * from final
