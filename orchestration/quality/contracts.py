@@ -61,6 +61,9 @@ class Thresholds:
     unallocated_cost_share_max_monthly: float = 0.01
     # SPEC: reconciliation variance above 2% per provider and month blocks posting until explained.
     reconciliation_tolerance_share: float = 0.02
+    # Price coverage: the cost sources report for attempts we could not price, at most this share of a
+    # month's list cost.
+    unpriced_share_max_monthly: float = 0.01
 
     def __post_init__(self) -> None:
         for item in fields(self):
@@ -272,15 +275,16 @@ def reconciliation_suite(name: str, inputs: ContractInputs) -> gx.ExpectationSui
 select
     provider,
     cast(billing_month as varchar) as billing_month,
-    cast(round(variance_usd, 2) as varchar) as variance_usd,
-    cast(round(100 * variance_share, 1) as varchar) as variance_pct,
-    cast(round(ledger_list_cost_usd, 2) as varchar) as ledger_usd,
-    cast(round(invoice_usage_usd, 2) as varchar) as invoice_usd,
+    cast(cast(variance_usd as decimal(18, 2)) as varchar) as variance_usd,
+    cast(cast(100 * variance_share as decimal(9, 1)) as varchar) as variance_pct,
+    cast(cast(ledger_list_cost_usd as decimal(18, 2)) as varchar) as ledger_usd,
+    cast(cast(invoice_usage_usd as decimal(18, 2)) as varchar) as invoice_usd,
     largest_explained_cause,
-    cast(round(
-        case when largest_explained_cause = 'unpriced models' then unpriced_models_usd else rounding_usd end, 2
+    cast(cast(
+        case when largest_explained_cause = 'unpriced models' then unpriced_models_usd else rounding_usd end
+        as decimal(18, 2)
     ) as varchar) as cause_usd,
-    cast(round(unexplained_usd, 2) as varchar) as unexplained_usd
+    cast(cast(unexplained_usd as decimal(18, 2)) as varchar) as unexplained_usd
 from {{batch}}
 where has_invoice and abs(variance_share) >= {_sql_share(limit)}
 order by abs(variance_share) desc, provider
@@ -297,6 +301,62 @@ order by abs(variance_share) desc, provider
     )
 
 
+def price_coverage_suite(name: str, inputs: ContractInputs) -> gx.ExpectationSuite:
+    """Price coverage: unknown models are never priced as zero, and the cost their sources report for them
+    (the cost at risk) stays below a share of the month's priced cost."""
+    limit = inputs.thresholds.unpriced_share_max_monthly
+    return gx.ExpectationSuite(
+        name=name,
+        expectations=[
+            gx.expectations.UnexpectedRowsExpectation(
+                description=f"Cost reported for unpriced attempts at most {limit:.1%} of a month's list cost.",
+                unexpected_rows_query=f"""
+select
+    cast(billing_month as varchar) as billing_month,
+    count(*) as attempts,
+    sum(case when pricing_status <> 'priced' then 1 else 0 end) as unpriced_attempts,
+    cast(cast(100.0 * sum(case when pricing_status <> 'priced' then 1 else 0 end) / count(*) as decimal(9, 2))
+        as varchar) as unpriced_pct,
+    cast(cast(coalesce(sum(case when pricing_status <> 'priced' then provider_reported_cost_usd end), 0)
+        as decimal(18, 2)) as varchar) as at_risk_usd,
+    string_agg(distinct case when pricing_status <> 'priced' then provider || '/' || billable_model end, ', ')
+        as unpriced_models
+from {{batch}}
+group by billing_month
+having
+    coalesce(sum(case when pricing_status <> 'priced' then provider_reported_cost_usd end), 0)
+    > {_sql_share(limit)} * coalesce(sum(list_cost_usd), 0)
+order by billing_month
+""",
+                meta={
+                    "failure": "{billing_month}: {unpriced_attempts} of {attempts} attempts ({unpriced_pct}%) "
+                    "have no price, USD {at_risk_usd} reported by the source is at risk (limit "
+                    + f"{limit:.1%}"
+                    + "); models: {unpriced_models}",
+                    "failure_unit": "months",
+                },
+            )
+        ],
+    )
+
+
+def uniqueness_suite(name: str, inputs: ContractInputs) -> gx.ExpectationSuite:
+    """One row per attempt: an attempt charged twice is charged to somebody twice."""
+    return gx.ExpectationSuite(
+        name=name,
+        expectations=[
+            gx.expectations.ExpectColumnValuesToBeUnique(
+                column="request_id",
+                description="Each attempt appears once in the priced fact.",
+                meta={
+                    "failure": "{column}: {unexpected_count:,} of {element_count:,} rows repeat an attempt "
+                    "(e.g. {examples})"
+                },
+            )
+        ],
+    )
+
+
 CONTRACTS: list[Contract] = [
     Contract(
         name="fct_ai_requests__tag_completeness",
@@ -304,6 +364,20 @@ CONTRACTS: list[Contract] = [
         blocking=True,
         rows="select * from marts.fct_ai_requests where environment = 'prod'",
         build_suite=tag_completeness_suite,
+    ),
+    Contract(
+        name="fct_ai_requests__price_coverage",
+        asset="fct_ai_requests",
+        blocking=True,
+        rows="select * from marts.fct_ai_requests",
+        build_suite=price_coverage_suite,
+    ),
+    Contract(
+        name="fct_ai_requests__unique_attempts",
+        asset="fct_ai_requests",
+        blocking=True,
+        rows="select request_id, billing_month from marts.fct_ai_requests",
+        build_suite=uniqueness_suite,
     ),
     Contract(
         name="fct_invoice_reconciliation__within_tolerance",

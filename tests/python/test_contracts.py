@@ -250,3 +250,42 @@ def test_thresholds_from_dbt_vars(tmp_path: Path) -> None:
     project.write_text("vars:\n  unallocated_request_share_max_daily: lots\n")
     with pytest.raises(ValueError, match="unallocated_request_share_max_daily"):
         Thresholds.from_dbt_vars(project)
+
+
+def _priced_warehouse(path: Path, rows: list[tuple]) -> Path:
+    """A warehouse with the pricing columns: (request_id, month, pricing_status, model, reported, list)."""
+    with duckdb.connect(str(path)) as connection:
+        connection.execute(REGISTRY_DDL)
+        connection.execute("drop table marts.fct_ai_requests")
+        connection.execute(
+            "create table marts.fct_ai_requests (request_id varchar, billing_month date, pricing_status varchar, "
+            "provider varchar, billable_model varchar, provider_reported_cost_usd double, "
+            "list_cost_usd decimal(38, 12))"
+        )
+        connection.executemany("insert into marts.fct_ai_requests values (?, ?, ?, 'openai', ?, ?, ?)", rows)
+    return path
+
+
+def test_price_coverage_fails_on_cost_at_risk_above_the_share(tmp_path: Path) -> None:
+    # July: 100.00 priced, 1.50 reported for an unknown model = 1.5% > 1%; August: 0.90% passes.
+    rows = [
+        ("a", "2026-07-01", "priced", "gpt-4o-mini", None, 100.0),
+        ("b", "2026-07-01", "unknown_model", "acme-ft", 1.5, None),
+        ("c", "2026-08-01", "priced", "gpt-4o-mini", None, 100.0),
+        ("d", "2026-08-01", "unknown_model", "acme-ft", 0.9, None),
+    ]
+    warehouse = _priced_warehouse(tmp_path / "w.duckdb", rows)
+    (result,) = run_contracts(warehouse, tmp_path / "docs", Thresholds(), names=["fct_ai_requests__price_coverage"])
+    assert not result.passed and result.blocking
+    assert result.failures == (
+        "2026-07-01: 1 of 2 attempts (50.00%) have no price, USD 1.50 reported by the source is at risk "
+        "(limit 1.0%); models: openai/acme-ft",
+    )
+
+
+def test_a_repeated_attempt_fails_uniqueness(tmp_path: Path) -> None:
+    rows = [("a", "2026-07-01", "priced", "m", None, 1.0), ("a", "2026-07-01", "priced", "m", None, 1.0)]
+    warehouse = _priced_warehouse(tmp_path / "w.duckdb", rows)
+    (result,) = run_contracts(warehouse, tmp_path / "docs", Thresholds(), names=["fct_ai_requests__unique_attempts"])
+    assert not result.passed
+    assert result.failures[0].startswith("request_id: 2 of 2 rows repeat an attempt")

@@ -22,8 +22,13 @@ def test_definitions_hold_the_whole_graph(tmp_path):
         "marts/fct_chargeback_monthly",
     } <= keys
     checks = {key.name for key in graph.asset_check_keys}
-    assert "fct_ai_requests__tag_completeness" in checks
-    assert any(name.startswith("unique_fct_ai_requests_request_id") for name in checks)
+    assert {
+        "fct_ai_requests__tag_completeness",
+        "fct_ai_requests__price_coverage",
+        "fct_ai_requests__unique_attempts",
+        "fct_invoice_reconciliation__within_tolerance",
+    } <= checks
+    assert any(name.startswith("not_null_fct_ai_requests_request_id") for name in checks)
     assert defs.resolve_job_def("daily_refresh") is not None
     (schedule,) = list(defs.schedules)
     assert schedule.cron_schedule == "0 6 * * *"
