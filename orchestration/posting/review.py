@@ -49,6 +49,13 @@ def review_month(warehouse: Path, data_docs: Path, month: str) -> str:
             [month_start.isoformat()],
         ).fetchone()
         posted = _posted(con, month_start)
+        disputes = con.execute(
+            """
+            select dispute_id, owner_team, feature, provider, model, amount_usd, status, reason
+            from raw.disputes where billing_month = cast(? as date) order by dispute_id
+            """,
+            [month_start.isoformat()],
+        ).fetchall()
     finally:
         con.close()
     lines += ["", "Reconciliation (invoice usage vs ledger list cost)"]
@@ -61,6 +68,11 @@ def review_month(warehouse: Path, data_docs: Path, month: str) -> str:
             f"  {provider:<12} {ledger:>12,.2f} {invoice_text} {variance or 0:>11,.2f} {share_text}  "
             f"{cause}; unexplained {unexplained or 0:,.2f}; {flag}"
         )
+    lines += ["", "Disputes"]
+    lines += [
+        f"  {dispute_id} {status:<9} {team}/{feature} {provider}/{model} USD {amount:,.2f}: {reason}"
+        for dispute_id, team, feature, provider, model, amount, status, reason in disputes
+    ] or ["  none"]
     lines += [
         "",
         f"Ledger: {totals[0]} lines, list cost ${totals[1]:,.2f}, effective cost ${totals[2]:,.2f}",

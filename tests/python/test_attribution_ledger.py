@@ -36,10 +36,14 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
 from decimal import Decimal
 
 import pytest
 from helpers import query, run_on
+
+from orchestration.pipeline_defs import dbt_executable
+from orchestration.settings import PROFILES_DIR, PROJECT_DIR
 
 D = Decimal
 
@@ -100,6 +104,18 @@ def worked_example_records() -> list[dict]:
                                        "environment": "prod"}),
     ]  # fmt: skip
     return records
+
+
+def rebuild_ledger(warehouse, workdir, dbt_vars: str = "{}") -> None:
+    """Rebuild the ledger steps (and their tests) of a warehouse copy, in a dbt process of its own."""
+    command = [
+        dbt_executable(), "build", "--quiet", "--select", "int_ledger_movements+", "--vars", dbt_vars,
+        "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROFILES_DIR),
+        "--target-path", str(workdir / "target"),
+    ]  # fmt: skip
+    env = {**os.environ, "CHARGEBACK_WAREHOUSE": str(warehouse)}
+    completed = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    assert completed.returncode == 0, completed.stdout[-2000:]
 
 
 INVOICES = {
@@ -270,19 +286,9 @@ def test_platform_retry_policy_moves_the_storm_and_splits_it_by_weights(warehous
     50 cents -> 15, 15, 5, 10, 5."""
     import shutil
 
-    from dbt.cli.main import dbtRunner
-
-    from orchestration.settings import PROFILES_DIR, PROJECT_DIR
-
     copy = tmp_path / "warehouse.duckdb"
     shutil.copy(warehouse, copy)
-    os.environ["CHARGEBACK_WAREHOUSE"] = str(copy)
-    result = dbtRunner().invoke(
-        ["build", "--quiet", "--select", "int_ledger_movements+", "--project-dir", str(PROJECT_DIR),
-         "--profiles-dir", str(PROFILES_DIR), "--target-path", str(tmp_path / "target"),
-         "--vars", '{"retry_failed_cost_policy": "platform"}']
-    )  # fmt: skip
-    assert result.success
+    rebuild_ledger(copy, tmp_path, '{"retry_failed_cost_policy": "platform"}')
     rows = query(
         copy,
         """select owner_team, cost_center, list_cost_usd, allocated_in_usd, allocated_out_usd, net_cost_usd
@@ -295,6 +301,36 @@ def test_platform_retry_policy_moves_the_storm_and_splits_it_by_weights(warehous
         ("sales", "cc-1040", 0, D("0.10"), 0, D("0.10")),
         ("search", "cc-1010", 0, D("0.15"), 0, D("0.15")),
         ("support", "cc-1020", D("0.60"), D("0.15"), D("0.50"), D("0.25")),
+    ]
+    total = query(copy, "select sum(net_cost_usd), sum(effective_cost_usd) from marts.fct_chargeback_monthly")
+    assert total == [(D("2.20"), D("1.98"))]
+
+
+def test_an_accepted_dispute_moves_the_amount_to_unallocated(warehouse, tmp_path):
+    """Support disputes $0.25 of its ticket-summarization line; accepted, it moves to the unallocated line
+    of the same project, feature, provider and model (rule dispute:DSP-T-1), and the discount follows the
+    net cost: support 0.60 - 0.25 = 0.35 net."""
+    import shutil
+
+    import duckdb
+
+    copy = tmp_path / "warehouse.duckdb"
+    shutil.copy(warehouse, copy)
+    with duckdb.connect(str(copy)) as con:
+        con.execute(
+            "insert into raw.disputes values ('DSP-T-1', '2026-07-01', 'support', 'cc-1020', 'support-assistant', "
+            "'ticket-summarization', 'openai', 'gpt-4.1-mini', 'Marco Rossi', 'storm was a provider outage', "
+            "'accepted', 'credited', 0.25)"
+        )
+    rebuild_ledger(copy, tmp_path)
+    rows = query(
+        copy,
+        """select owner_team, allocated_in_usd, allocated_out_usd, net_cost_usd, rule_ids
+           from marts.fct_chargeback_monthly where feature = 'ticket-summarization' order by 1""",
+    )
+    assert rows == [
+        ("support", 0, D("0.25"), D("0.35"), "dispute:DSP-T-1,invoice_discount"),
+        ("unallocated", D("0.25"), 0, D("0.25"), "dispute:DSP-T-1,invoice_discount"),
     ]
     total = query(copy, "select sum(net_cost_usd), sum(effective_cost_usd) from marts.fct_chargeback_monthly")
     assert total == [(D("2.20"), D("1.98"))]

@@ -3,6 +3,8 @@
       retry policy (var retry_failed_cost_policy = 'platform'): the retry and failed-attempt cost of each
         owner's line moves, whole, to a `platform-shared` bucket line with the same project, feature,
         provider and model (booked to var platform_cost_center);
+      accepted disputes (seed disputes): the disputed amount moves off the owner's line to the unallocated
+        line of the same month, project, feature, provider and model, to be attributed again;
       shared-cost rules (seeds allocation_rules, allocation_rule_consumers): the net cost of each line whose
         feature, project or bucket is a rule's source is split to the consuming teams, in whole cents by
         largest remainder, by fixed weights or in proportion to the consumers' own requests, tokens or cost
@@ -33,6 +35,21 @@ consumers as (
         owner_team,
         cast(weight as decimal(18, 6)) as fixed_weight
     from {{ ref('allocation_rule_consumers') }}
+),
+
+disputes as (
+    select
+        dispute_id,
+        billing_month,
+        owner_team,
+        cost_center,
+        project_id,
+        feature,
+        provider,
+        model,
+        amount_usd
+    from {{ ref('disputes') }}
+    where status = 'accepted' and amount_usd > 0
 ),
 
 owner_teams as (
@@ -68,6 +85,35 @@ retry_moves_in as (
     from retry_moves_out
 ),
 
+dispute_moves_out as (
+    {# only a dispute that names an existing line moves money, and never more than the line's cost #}
+    select
+        {% for column in grain %}direct.{{ column }}, {% endfor %}
+        {{ dbt.concat(["'dispute:'", "disputes.dispute_id"]) }} as rule_id,
+        case
+            when disputes.amount_usd < direct.list_cost_usd then cast(disputes.amount_usd as decimal(38, 12))
+            else direct.list_cost_usd
+        end as allocated_out_usd
+    from disputes
+    inner join direct
+        on
+            {% for column in grain %}disputes.{{ column }} = direct.{{ column }}{{ " and " if not loop.last }}{% endfor %}
+),
+
+dispute_moves_in as (
+    select
+        billing_month,
+        'unallocated' as cost_center,
+        'unallocated' as owner_team,
+        project_id,
+        feature,
+        provider,
+        model,
+        rule_id,
+        allocated_out_usd as allocated_in_usd
+    from dispute_moves_out
+),
+
 after_retry_policy as (
     select
         billing_month,
@@ -93,6 +139,16 @@ after_retry_policy as (
             {{ grain | join(', ') }},
             allocated_in_usd as amount_usd
         from retry_moves_in
+        union all
+        select
+            {{ grain | join(', ') }},
+            -allocated_out_usd as amount_usd
+        from dispute_moves_out
+        union all
+        select
+            {{ grain | join(', ') }},
+            allocated_in_usd as amount_usd
+        from dispute_moves_in
     ) as amounts
     group by 1, 2, 3, 4, 5, 6, 7
 ),
@@ -210,6 +266,20 @@ movements as (
         cast(0 as decimal(38, 12)) as allocated_out_usd,
         allocated_in_usd
     from retry_moves_in
+    union all
+    select
+        {{ grain | join(', ') }},
+        rule_id,
+        allocated_out_usd,
+        cast(0 as decimal(38, 12)) as allocated_in_usd
+    from dispute_moves_out
+    union all
+    select
+        {{ grain | join(', ') }},
+        rule_id,
+        cast(0 as decimal(38, 12)) as allocated_out_usd,
+        allocated_in_usd
+    from dispute_moves_in
     union all
     select
         {{ grain | join(', ') }},
