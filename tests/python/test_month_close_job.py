@@ -1,4 +1,5 @@
-"""In Dagster, a failing blocking contract stops the posting asset of the month_close job."""
+"""In Dagster, a failing blocking contract stops the posting asset of the month_close job, and the
+tag-completeness contract says why in words a person can act on."""
 
 from __future__ import annotations
 
@@ -39,8 +40,11 @@ def test_failing_blocking_check_stops_posting(tmp_path):
         result = job.execute_in_process(run_config=config, instance=instance, raise_on_error=False)
 
     assert not result.success
-    evaluations = {e.check_name: e.passed for e in result.get_asset_check_evaluations()}
-    assert evaluations["fct_ai_requests__tag_completeness"] is False
+    evaluations = {e.check_name: e for e in result.get_asset_check_evaluations()}
+    completeness = evaluations["fct_ai_requests__tag_completeness"]
+    assert completeness.passed is False
+    assert "75.0% of requests on 2026-07-06 (3 of 4; limit 2.0%)" in completeness.metadata["summary"].value
+    assert (tmp_path / "docs" / "index.html").exists()
     materialized = {event.asset_key for event in result.get_asset_materialization_events()}
     assert AssetKey(["marts", "fct_chargeback_monthly"]) in materialized
     assert AssetKey(["marts", "posted_ledger"]) not in materialized
