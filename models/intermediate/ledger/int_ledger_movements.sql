@@ -59,30 +59,21 @@ owner_teams as (
     from {{ ref('owner_teams') }}
 ),
 
+{#
+    Every movement below has one shape: the ledger grain, the rule, and the amount moved out of or into
+    that line. A rule's moves out and in always add up to the same amount.
+#}
 retry_moves_out as (
     select
         {{ grain | join(', ') }},
         'retry_policy:platform' as rule_id,
-        retry_or_failed_cost_usd as allocated_out_usd
+        retry_or_failed_cost_usd as allocated_out_usd,
+        cast(0 as decimal(38, 12)) as allocated_in_usd
     from direct
     where
         {{ "true" if policy == 'platform' else "false" }}
         and owner_team not in ('unallocated', 'platform-shared')
         and retry_or_failed_cost_usd > 0
-),
-
-retry_moves_in as (
-    select
-        billing_month,
-        '{{ var("platform_cost_center") }}' as cost_center,
-        'platform-shared' as owner_team,
-        project_id,
-        feature,
-        provider,
-        model,
-        rule_id,
-        allocated_out_usd as allocated_in_usd
-    from retry_moves_out
 ),
 
 dispute_moves_out as (
@@ -93,36 +84,53 @@ dispute_moves_out as (
         case
             when disputes.amount_usd < direct.list_cost_usd then cast(disputes.amount_usd as decimal(38, 12))
             else direct.list_cost_usd
-        end as allocated_out_usd
+        end as allocated_out_usd,
+        cast(0 as decimal(38, 12)) as allocated_in_usd
     from disputes
     inner join direct
         on
-            {% for column in grain %}disputes.{{ column }} = direct.{{ column }}{{ " and " if not loop.last }}{% endfor %}
+            disputes.billing_month = direct.billing_month
+            and disputes.cost_center = direct.cost_center
+            and disputes.owner_team = direct.owner_team
+            and disputes.project_id = direct.project_id
+            and disputes.feature = direct.feature
+            and disputes.provider = direct.provider
+            and disputes.model = direct.model
 ),
 
-dispute_moves_in as (
+whole_moves as (
+    {# retry policy: to the platform-shared bucket; disputes: back to unallocated #}
+    select * from retry_moves_out
+    union all
+    select * from dispute_moves_out
+    union all
     select
         billing_month,
-        'unallocated' as cost_center,
-        'unallocated' as owner_team,
+        case
+            when rule_id = 'retry_policy:platform' then '{{ var("platform_cost_center") }}'
+            else 'unallocated'
+        end as cost_center,
+        case
+            when rule_id = 'retry_policy:platform' then 'platform-shared'
+            else 'unallocated'
+        end as owner_team,
         project_id,
         feature,
         provider,
         model,
         rule_id,
+        cast(0 as decimal(38, 12)) as allocated_out_usd,
         allocated_out_usd as allocated_in_usd
-    from dispute_moves_out
+    from (
+        select * from retry_moves_out
+        union all
+        select * from dispute_moves_out
+    ) as moves_out
 ),
 
-after_retry_policy as (
+after_whole_moves as (
     select
-        billing_month,
-        cost_center,
-        owner_team,
-        project_id,
-        feature,
-        provider,
-        model,
+        {{ grain | join(', ') }},
         sum(amount_usd) as net_cost_usd
     from (
         select
@@ -132,25 +140,10 @@ after_retry_policy as (
         union all
         select
             {{ grain | join(', ') }},
-            -allocated_out_usd as amount_usd
-        from retry_moves_out
-        union all
-        select
-            {{ grain | join(', ') }},
-            allocated_in_usd as amount_usd
-        from retry_moves_in
-        union all
-        select
-            {{ grain | join(', ') }},
-            -allocated_out_usd as amount_usd
-        from dispute_moves_out
-        union all
-        select
-            {{ grain | join(', ') }},
-            allocated_in_usd as amount_usd
-        from dispute_moves_in
+            allocated_in_usd - allocated_out_usd as amount_usd
+        from whole_moves
     ) as amounts
-    group by 1, 2, 3, 4, 5, 6, 7
+    group by {{ grain | join(', ') }}
 ),
 
 consumer_usage as (
@@ -168,19 +161,19 @@ consumer_usage as (
 
 source_lines as (
     select
-        after_retry_policy.*,
+        after_whole_moves.*,
         rules.rule_id,
         rules.method,
-        {{ usd_to_cents('after_retry_policy.net_cost_usd') }} as total_cents
-    from after_retry_policy
+        {{ usd_to_cents('after_whole_moves.net_cost_usd') }} as total_cents
+    from after_whole_moves
     inner join rules
         on
-            (rules.source_kind = 'feature' and after_retry_policy.feature = rules.source_value)
-            or (rules.source_kind = 'project' and after_retry_policy.project_id = rules.source_value)
-            or (rules.source_kind = 'bucket' and after_retry_policy.owner_team = rules.source_value)
+            (rules.source_kind = 'feature' and after_whole_moves.feature = rules.source_value)
+            or (rules.source_kind = 'project' and after_whole_moves.project_id = rules.source_value)
+            or (rules.source_kind = 'bucket' and after_whole_moves.owner_team = rules.source_value)
     where
-        after_retry_policy.net_cost_usd > 0
-        and after_retry_policy.owner_team <> 'unallocated'
+        after_whole_moves.net_cost_usd > 0
+        and after_whole_moves.owner_team <> 'unallocated'
 ),
 
 recipients as (
@@ -232,8 +225,8 @@ shared_moves as (
         provider,
         model,
         rule_id,
-        {{ cents_to_usd('allocation_sign * abs_allocated_cents') }} as allocated_out_usd,
-        cast(0 as decimal(38, 2)) as allocated_in_usd
+        cast({{ cents_to_usd('allocation_sign * abs_allocated_cents') }} as decimal(38, 12)) as allocated_out_usd,
+        cast(0 as decimal(38, 12)) as allocated_in_usd
     from allocated
     where abs_allocated_cents > 0
     union all
@@ -246,47 +239,16 @@ shared_moves as (
         provider,
         model,
         rule_id,
-        cast(0 as decimal(38, 2)) as allocated_out_usd,
-        {{ cents_to_usd('allocation_sign * abs_allocated_cents') }} as allocated_in_usd
+        cast(0 as decimal(38, 12)) as allocated_out_usd,
+        cast({{ cents_to_usd('allocation_sign * abs_allocated_cents') }} as decimal(38, 12)) as allocated_in_usd
     from allocated
     where abs_allocated_cents > 0
 ),
 
 movements as (
-    select
-        {{ grain | join(', ') }},
-        rule_id,
-        allocated_out_usd,
-        cast(0 as decimal(38, 12)) as allocated_in_usd
-    from retry_moves_out
+    select * from whole_moves
     union all
-    select
-        {{ grain | join(', ') }},
-        rule_id,
-        cast(0 as decimal(38, 12)) as allocated_out_usd,
-        allocated_in_usd
-    from retry_moves_in
-    union all
-    select
-        {{ grain | join(', ') }},
-        rule_id,
-        allocated_out_usd,
-        cast(0 as decimal(38, 12)) as allocated_in_usd
-    from dispute_moves_out
-    union all
-    select
-        {{ grain | join(', ') }},
-        rule_id,
-        cast(0 as decimal(38, 12)) as allocated_out_usd,
-        allocated_in_usd
-    from dispute_moves_in
-    union all
-    select
-        {{ grain | join(', ') }},
-        rule_id,
-        allocated_out_usd,
-        allocated_in_usd
-    from shared_moves
+    select * from shared_moves
 )
 
 select * from movements
