@@ -289,3 +289,29 @@ def test_a_repeated_attempt_fails_uniqueness(tmp_path: Path) -> None:
     (result,) = run_contracts(warehouse, tmp_path / "docs", Thresholds(), names=["fct_ai_requests__unique_attempts"])
     assert not result.passed
     assert result.failures[0].startswith("request_id: 2 of 2 rows repeat an attempt")
+
+
+def test_conservation_and_freshness_name_the_source(tmp_path: Path) -> None:
+    warehouse = tmp_path / "w.duckdb"
+    with duckdb.connect(str(warehouse)) as connection:
+        connection.execute(REGISTRY_DDL)
+        connection.execute(
+            "create table marts.rpt_source_conservation as select * from (values "
+            "('gateway', 10, 7, 1, 2, 0, true), ('litellm', 5, 3, 1, 0, 0, false)) "
+            "as t(source, raw_records, canonical_rows, deduplicated_rows, quarantined_rows, non_attempt_rows, "
+            "is_conserved)"
+        )
+        connection.execute(
+            "create table raw.load_manifest as select * from (values "
+            "('gateway', 'loaded', cast(timezone('UTC', now()) as timestamp) - interval 2 hour), "
+            "('bedrock', 'loaded', timestamp '2026-07-01 06:00:00')) as t(source, status, loaded_at)"
+        )
+    names = ["rpt_source_conservation__rows_conserved", "raw_sources__freshness"]
+    conservation, freshness = run_contracts(warehouse, tmp_path / "docs", Thresholds(), names=names)
+    assert conservation.failures == (
+        "litellm: 5 raw records but 3 canonical + 1 de-duplicated + 0 quarantined + 0 non-attempt rows",
+    )
+    assert conservation.blocking and not freshness.blocking
+    (late,) = freshness.failures
+    assert late.startswith("bedrock: last file loaded at 2026-07-01 06:00:00 UTC, ")
+    assert late.endswith("hours ago (limit 36)")
