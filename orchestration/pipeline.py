@@ -9,6 +9,7 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration.ingest.assets import FRESHNESS_CHECK
 from orchestration.settings import ConfigError, Settings, hash_salt
 
 
@@ -36,8 +37,12 @@ class RunSummary:
     unallocated_request_share_prod: float = 0.0
     months: list[tuple[str, float]] = field(default_factory=list)
     contracts: list[ContractLine] = field(default_factory=list)
+    # Per source: (source, raw records, canonical attempts, de-duplicated copies, quarantined, other rows)
+    sources: list[tuple[str, int, int, int, int, int]] = field(default_factory=list)
+    freshness: list[ContractLine] = field(default_factory=list)
     failed_steps: list[str] = field(default_factory=list)
     dbt_failures: list[str] = field(default_factory=list)
+    dbt_warnings: list[str] = field(default_factory=list)
     log_path: Path | None = None
 
     @property
@@ -56,7 +61,7 @@ def check_inputs(settings: Settings) -> None:
 
 def run_pipeline(settings: Settings, log_level: str = "WARNING") -> RunSummary:
     check_inputs(settings)
-    from dagster import DagsterInstance
+    from dagster import AssetCheckSeverity, DagsterInstance
 
     from orchestration.pipeline_defs import build_definitions
 
@@ -83,6 +88,10 @@ def run_pipeline(settings: Settings, log_level: str = "WARNING") -> RunSummary:
             summary.rows_rejected_now += int(meta["rows_rejected"].value)
     for evaluation in result.get_asset_check_evaluations():
         name = evaluation.check_name
+        if name == FRESHNESS_CHECK:
+            text = evaluation.metadata.get("summary")
+            summary.freshness.append(ContractLine(name, evaluation.passed, text.value if text else ""))
+            continue
         if name.startswith(
             (
                 "not_null",
@@ -95,7 +104,12 @@ def run_pipeline(settings: Settings, log_level: str = "WARNING") -> RunSummary:
             )
         ):
             if not evaluation.passed:
-                summary.dbt_failures.append(f"{evaluation.asset_key.to_user_string()}: {name}")
+                # dbt tests configured with severity warn report, they do not fail the run.
+                failed = f"{evaluation.asset_key.to_user_string()}: {name}"
+                if evaluation.severity == AssetCheckSeverity.WARN:
+                    summary.dbt_warnings.append(failed)
+                else:
+                    summary.dbt_failures.append(failed)
             continue
         text = evaluation.metadata.get("summary")
         summary.contracts.append(ContractLine(name, evaluation.passed, text.value if text else ""))
@@ -118,6 +132,14 @@ def _read_figures(summary: RunSummary) -> None:
                 "select count(*) filter (where status = 'loaded'), coalesce(sum(rows_loaded), 0) from raw.load_manifest"
             ).fetchone()
             summary.rejects_total = con.execute("select count(*) from raw.load_rejects").fetchone()[0]
+        if "marts.rpt_source_conservation" in tables:
+            summary.sources = [
+                tuple(row)
+                for row in con.execute(
+                    "select source, raw_records, canonical_rows, deduplicated_rows, quarantined_rows, "
+                    "non_attempt_rows from marts.rpt_source_conservation where raw_records > 0 order by source"
+                ).fetchall()
+            ]
         if "marts.fct_ai_requests" in tables:
             row = con.execute(
                 """
@@ -146,6 +168,17 @@ def _read_figures(summary: RunSummary) -> None:
         con.close()
 
 
+def _source_lines(summary: RunSummary) -> list[str]:
+    if not summary.sources:
+        return []
+    lines = ["  sources            records read = attempts + duplicates + quarantined + other rows"]
+    late = {line.summary.split(":", 1)[0] for line in summary.freshness if not line.passed}
+    for source, raw, canonical, duplicates, quarantined, other in summary.sources:
+        flag = "  (late)" if source in late else ""
+        lines.append(f"    {source:<16} {raw:,} = {canonical:,} + {duplicates:,} + {quarantined:,} + {other:,}{flag}")
+    return lines
+
+
 def format_summary(summary: RunSummary) -> str:
     s = summary.settings
     lines = [
@@ -154,6 +187,7 @@ def format_summary(summary: RunSummary) -> str:
         f"  files loaded       {summary.files_loaded_now} new ({summary.files_total} in the warehouse)",
         f"  rows loaded        {summary.rows_loaded_now:,} new ({summary.rows_total:,} in raw)",
         f"  rows quarantined   {summary.rows_rejected_now:,} new ({summary.rejects_total:,} in raw.load_rejects)",
+        *_source_lines(summary),
         f"  billable attempts  {summary.attempts_billable:,} ({summary.unpriced_attempts:,} unpriced: unknown model)",
         f"  total list cost    ${summary.list_cost_usd:,.2f}",
     ]
@@ -165,6 +199,9 @@ def format_summary(summary: RunSummary) -> str:
     ]
     for contract in summary.contracts:
         lines.append(f"    {'PASS' if contract.passed else 'FAIL'}  {contract.name}: {contract.summary}")
+    if summary.dbt_warnings:
+        lines.append(f"  dbt tests warned   {len(summary.dbt_warnings)}")
+        lines += [f"    {warning}" for warning in summary.dbt_warnings]
     if summary.dbt_failures:
         lines.append(f"  dbt tests failed   {len(summary.dbt_failures)}")
         lines += [f"    {failure}" for failure in summary.dbt_failures]

@@ -14,8 +14,11 @@ from dagster import (
 )
 from dagster_dbt import DbtCliResource
 
-from orchestration.ingest.assets import raw_gateway_requests
+from orchestration.ingest.assets import INGEST_ASSETS
 from orchestration.ingest.invoice_assets import raw_invoice_lines
+from orchestration.ingest.sensors import build_landing_sensor
+from orchestration.posting.assets import posted_ledger
+from orchestration.prices.assets import model_price_book
 from orchestration.quality.checks import contract_checks
 from orchestration.resources import WarehouseResource
 from orchestration.settings import Settings
@@ -25,9 +28,19 @@ from orchestration.transform.project import dbt_project
 # One process: DuckDB allows one writer at a time, and process start-up would dominate a daily run.
 daily_refresh = define_asset_job(
     "daily_refresh",
-    selection=AssetSelection.all(),
+    # The price-book sync is a deliberate, reviewed step, never part of the scheduled refresh.
+    selection=AssetSelection.all() - AssetSelection.assets(model_price_book, posted_ledger),
     executor_def=in_process_executor,
     description="Load new landing files, build every model and test, run the data contracts.",
+)
+
+# Month close = the daily refresh plus posting, in one run: the posting asset is downstream of the marts
+# whose blocking contracts must pass. Month and approver come as run config (MonthCloseConfig).
+month_close = define_asset_job(
+    "month_close",
+    selection=AssetSelection.all() - AssetSelection.assets(model_price_book),
+    executor_def=in_process_executor,
+    description="Refresh, run the contracts, then post the month's ledger if they pass and it is approved.",
 )
 
 daily_refresh_schedule = ScheduleDefinition(
@@ -44,10 +57,11 @@ def dbt_executable() -> str:
 def build_definitions(settings: Settings) -> Definitions:
     settings.export()
     return Definitions(
-        assets=[raw_gateway_requests, raw_invoice_lines, chargeback_dbt_assets],
+        assets=[*INGEST_ASSETS, raw_invoice_lines, model_price_book, chargeback_dbt_assets, posted_ledger],
         asset_checks=contract_checks,
-        jobs=[daily_refresh],
+        jobs=[daily_refresh, month_close],
         schedules=[daily_refresh_schedule],
+        sensors=[build_landing_sensor(daily_refresh.name)],
         resources={
             "dbt": DbtCliResource(
                 project_dir=dbt_project,
@@ -58,6 +72,7 @@ def build_definitions(settings: Settings) -> Definitions:
                 landing_dir=str(settings.landing_dir),
                 warehouse_path=str(settings.warehouse_path),
                 data_docs_dir=str(settings.data_docs_dir),
+                posting_dir=str(settings.posted_dir),
             ),
         },
     )

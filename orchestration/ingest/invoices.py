@@ -31,7 +31,7 @@ def _unquote(field: str) -> str:
     """A CSV field without its quotes, trimmed; empty = null."""
     return (
         f"nullif(trim(case when starts_with({field}, '\"') "
-        f"then replace({field}[2:-1], '\"\"', '\"') else {field} end), '')"
+        f"then replace({field}[2:-2], '\"\"', '\"') else {field} end), '')"
     )
 
 

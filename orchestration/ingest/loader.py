@@ -15,6 +15,7 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from fnmatch import fnmatch
 from pathlib import Path
 from typing import Protocol
 
@@ -66,7 +67,15 @@ create table if not exists raw.load_rejects (
 
 
 class Adapter(Protocol):
-    """A source format. It sees a temp table `landing_lines(line_number, line_text, decode_error)`."""
+    """A source format. It sees a temp table `landing_lines(line_number, line_text, decode_error)`.
+
+    Optional attributes (read with getattr, so existing adapters need nothing new):
+    - `document_patterns`: file names (fnmatch) read as one JSON document instead of lines; the document is
+      then line 1 of landing_lines (a saved API page, a pretty-printed object per file);
+    - `exclude_patterns`: file names (fnmatch) under the source folder that belong to another adapter.
+    The SQL may return several records for one line (OTLP spans, usage buckets): each record is one raw row
+    or one reject, and the manifest's `lines_read` then counts records.
+    """
 
     source: str
     table: str
@@ -74,7 +83,7 @@ class Adapter(Protocol):
     columns_ddl: str
 
     def select_parsed_sql(self) -> str:
-        """SQL over landing_lines giving every line once: `line_number, reject_reason, <typed columns>`."""
+        """SQL over landing_lines giving every record once: `line_number, reject_reason, <typed columns>`."""
         ...
 
 
@@ -135,7 +144,12 @@ def discover(landing_dir: Path, adapter: Adapter) -> list[Path]:
     if not source_dir.is_dir():
         return []
     found = {p for pattern in adapter.file_patterns for p in source_dir.glob(pattern) if p.is_file()}
-    return sorted(found)
+    excluded = getattr(adapter, "exclude_patterns", ())
+    return sorted(p for p in found if not any(fnmatch(p.name, pattern) for pattern in excluded))
+
+
+def reads_whole_file(adapter: Adapter, path: Path) -> bool:
+    return any(fnmatch(path.name, pattern) for pattern in getattr(adapter, "document_patterns", ()))
 
 
 def _read_bytes(path: Path) -> tuple[bytes, str | None]:
@@ -160,9 +174,10 @@ def _read_bytes(path: Path) -> tuple[bytes, str | None]:
     return bytes(out), None
 
 
-def _line_batches(content: bytes) -> Iterator[pa.Table]:
-    """Numbered non-blank lines as Arrow batches; undecodable lines carry the decode error instead of text."""
-    lines = content.split(b"\n")
+def _line_batches(content: bytes, whole_file: bool = False) -> Iterator[pa.Table]:
+    """Numbered non-blank lines as Arrow batches; undecodable lines carry the decode error instead of text.
+    A whole-file document is one line (line 1) holding the entire content."""
+    lines = [content] if whole_file else content.split(b"\n")
     if lines and lines[-1] == b"":
         lines.pop()
     for start in range(0, len(lines), LINES_PER_BATCH):
@@ -228,7 +243,7 @@ def load_file(con: duckdb.DuckDBPyConnection, adapter: Adapter, path: Path, land
     result = FileResult(adapter.source, relative, "loaded")
     con.execute("begin transaction")
     try:
-        for batch in _line_batches(content):
+        for batch in _line_batches(content, reads_whole_file(adapter, path)):
             con.register("landing_batch", batch)
             con.execute("create or replace temp table landing_lines as select * from landing_batch")
             con.unregister("landing_batch")

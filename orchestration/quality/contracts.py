@@ -64,18 +64,11 @@ class Thresholds:
     # Price coverage: the cost sources report for attempts we could not price, at most this share of a
     # month's list cost.
     unpriced_share_max_monthly: float = 0.01
-    # Freshness: a source whose last file was loaded longer ago than this is late (warning, not blocking).
-    source_freshness_max_hours: float = 36.0
 
     def __post_init__(self) -> None:
         for item in fields(self):
             value = getattr(self, item.name)
-            if isinstance(value, bool) or not isinstance(value, int | float):
-                raise ValueError(f"{item.name} must be a number, got {value!r}")
-            if item.name.endswith("_hours"):
-                if value <= 0:
-                    raise ValueError(f"{item.name} must be a positive number of hours, got {value!r}")
-            elif not 0 <= value <= 1:
+            if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
                 raise ValueError(f"{item.name} must be a share between 0 and 1, got {value!r}")
 
     @classmethod
@@ -391,30 +384,6 @@ order by source
     )
 
 
-def freshness_suite(name: str, inputs: ContractInputs) -> gx.ExpectationSuite:
-    """Freshness of each source: the last file loaded recently enough (a late source is a warning)."""
-    limit = inputs.thresholds.source_freshness_max_hours
-    return gx.ExpectationSuite(
-        name=name,
-        expectations=[
-            gx.expectations.UnexpectedRowsExpectation(
-                description=f"Every source loaded a file in the last {limit:g} hours.",
-                unexpected_rows_query=f"""
-select source, cast(last_loaded_at as varchar) as last_loaded_at, cast(hours_since as varchar) as hours_since
-from {{batch}}
-where hours_since > {float(limit)!r}
-order by source
-""",
-                meta={
-                    "failure": "{source}: last file loaded at {last_loaded_at} UTC, {hours_since} hours ago "
-                    f"(limit {limit:g})",
-                    "failure_unit": "sources",
-                },
-            )
-        ],
-    )
-
-
 CONTRACTS: list[Contract] = [
     Contract(
         name="fct_ai_requests__tag_completeness",
@@ -443,23 +412,6 @@ CONTRACTS: list[Contract] = [
         blocking=True,
         rows="select * from marts.rpt_source_conservation",
         build_suite=conservation_suite,
-        monthly=False,
-    ),
-    Contract(
-        name="raw_sources__freshness",
-        asset="rpt_source_conservation",
-        blocking=False,
-        rows="""
-select
-    source,
-    max(loaded_at) as last_loaded_at,
-    cast(round(date_diff('second', max(loaded_at), cast(timezone('UTC', now()) as timestamp)) / 3600.0, 1)
-        as decimal(12, 1)) as hours_since
-from raw.load_manifest
-where status = 'loaded'
-group by source
-""",
-        build_suite=freshness_suite,
         monthly=False,
     ),
     Contract(

@@ -26,6 +26,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from random import Random
 
+from orchestration.sample.other_sources import OtherSources, OtherSourcesSummary, provider_accounts, sample_files
+
 SEEDS_DIR = Path(__file__).resolve().parents[2] / "seeds"
 MAX_LINES_PER_FILE = 50_000
 
@@ -368,6 +370,8 @@ class SampleSummary:
     # (provider, "YYYY-MM", billable model) -> exact list cost of the attempts whose lines are malformed; the
     # provider bills them although no loader can read them
     malformed_list_cost_usd: dict[tuple[str, str, str], Decimal]
+    # LiteLLM, OTel, Bedrock, provider usage pages and audit events written beside the gateway log
+    other_sources: OtherSourcesSummary | None = None
 
 
 # ---------------------------------------------------------------------------------------------- registries
@@ -729,6 +733,14 @@ class _Generator:
         self.attempt_count = 0
         self.unknown_quota = _Quota(UNKNOWN_MODEL_RATE)
         self.duplicate_quota = _Quota(DUPLICATE_LINE_RATE)
+        # The other exports draw from their own random stream: the gateway lines stay what they were.
+        self.others = OtherSources(
+            out_dir,
+            seed,
+            provider_accounts(seeds_dir),
+            UNKNOWN_MODEL,
+            lambda team: _normalize_tag(self.reg, "owner_team", team),
+        )
 
     # -- setup
 
@@ -838,6 +850,7 @@ class _Generator:
             kind_counter += malformed_here
             self._day(day, per_day[index], storm, kinds)
         invoice_files, totals = self._write_invoices(days)
+        others = self.others.finish()
         return SampleSummary(
             files_written=self.files_written,
             lines_written=self.lines_written,
@@ -848,6 +861,7 @@ class _Generator:
             invoice_files=invoice_files,
             invoice_totals=totals,
             malformed_list_cost_usd=dict(sorted(self.malformed_cost.items())),
+            other_sources=others,
         )
 
     def _day(self, day: date, count: int, storm: int, malformed_kinds: list[int]) -> None:
@@ -909,6 +923,7 @@ class _Generator:
                 attempt.line = attempt.head + tags + attempt.tail
         self._malform(day, attempts, malformed_kinds)
         self._write_day(day, attempts)
+        self.others.add_day(day, attempts, count + storm, list_cost_usd)
 
     # -- one logical request and its attempts
 
@@ -1445,6 +1460,7 @@ def generate_sample(
         raise ValueError("max_lines_per_file must be at least 1")
     out_dir = Path(out_dir)
     existing = sorted(out_dir.glob("gateway/*/requests-*.jsonl")) + sorted(out_dir.glob("invoices/*_*.csv"))
+    existing += sample_files(out_dir)
     if existing and not overwrite:
         raise FileExistsError(
             f"{out_dir} already holds a sample ({existing[0]}); choose an empty folder or allow overwrite"

@@ -3,9 +3,10 @@
 from collections.abc import Mapping
 from typing import Any
 
-from dagster import AssetExecutionContext, AssetKey
+from dagster import AssetExecutionContext, AssetKey, AssetSpec
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
+from orchestration.prices.assets import PRICE_BOOK_KEY
 from orchestration.transform.project import dbt_project, ensure_manifest
 
 
@@ -17,6 +18,13 @@ class ChargebackTranslator(DagsterDbtTranslator):
             return AssetKey([dbt_resource_props["source_name"], dbt_resource_props["name"]])
         schema = dbt_resource_props.get("config", {}).get("schema") or "marts"
         return AssetKey([schema, dbt_resource_props["name"]])
+
+    def get_asset_spec(self, manifest: Mapping[str, Any], unique_id: str, project: Any) -> AssetSpec:
+        spec = super().get_asset_spec(manifest, unique_id, project)
+        # The price-book seed is written by the price sync asset: show that lineage in the graph.
+        if unique_id == "seed.ai_chargeback.model_prices":
+            spec = spec.merge_attributes(deps=[PRICE_BOOK_KEY])
+        return spec
 
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
         if dbt_resource_props["resource_type"] == "seed":

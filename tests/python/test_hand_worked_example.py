@@ -58,8 +58,8 @@ def test_each_attempt_is_priced_to_the_cent(warehouse):
 
 def test_price_version_follows_the_timestamp(warehouse):
     rows = dict(query(warehouse, "select request_id, price_version from marts.fct_ai_requests"))
-    assert rows["hw-01"] == "v1"
-    assert rows["hw-02"] == "v2"
+    assert rows["hw-01"] == "gp-19700101-470a4e"
+    assert rows["hw-02"] == "gp-20260730-64866d"
     assert rows["hw-09"] is None
 
 

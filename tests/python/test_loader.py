@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+from decimal import Decimal
 from pathlib import Path
 
 import duckdb
@@ -164,3 +165,33 @@ def test_missing_salt_is_a_clear_error(monkeypatch):
     monkeypatch.delenv("CHARGEBACK_HASH_SALT", raising=False)
     with pytest.raises(ConfigError, match="CHARGEBACK_HASH_SALT is not set"):
         hash_salt()
+
+
+def test_invoice_lines_with_quoted_fields_and_bad_values(tmp_path: Path):
+    from orchestration.ingest.invoices import InvoicesAdapter
+
+    folder = tmp_path / "landing" / "invoices"
+    folder.mkdir(parents=True)
+    (folder / "anthropic_2026-07.csv").write_text(
+        "provider,invoice_id,billing_period_start,billing_period_end,line_type,description,amount_usd,currency\n"
+        'anthropic,INV-9,2026-07-01,2026-07-31,discount,"Volume discount, 5% ""tier""",-1.25,USD\n'
+        "anthropic,INV-9,2026-07-01,2026-07-31,refund,x,1,USD\n"
+        "anthropic,INV-9,2026-07-01,2026-07-31,usage,x,1.234,USD\n"
+        "anthropic,INV-9,2026-07-01,2026-07-31,usage,x,3,EUR\n"
+    )
+    warehouse = tmp_path / "w.duckdb"
+    con = connect_warehouse(warehouse)
+    try:
+        ensure_raw_tables(con, [InvoicesAdapter()])
+        report = load_source(con, InvoicesAdapter(), tmp_path / "landing", SALT)
+    finally:
+        con.close()
+    assert (report.lines_read, report.rows_loaded, report.rows_rejected) == (4, 1, 3)
+    assert rows(warehouse, "select description, amount_usd, line_type from raw.invoice_lines") == [
+        ('Volume discount, 5% "tier"', Decimal("-1.25"), "discount")
+    ]
+    assert rows(warehouse, "select source_line, reason from raw.load_rejects order by 1") == [
+        (3, "invalid_value: line_type must be one of usage, discount, credit, tax"),
+        (4, "invalid_amount: amount_usd must be a number with at most 2 decimals"),
+        (5, "unsupported_currency: only USD invoices are supported"),
+    ]

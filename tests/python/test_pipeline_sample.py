@@ -140,7 +140,7 @@ def _mart_snapshot(warehouse: Path) -> dict[str, list[tuple]]:
 def test_sample_run_succeeds_and_contracts_pass(sample_run):
     _, _, summary, _ = sample_run
     assert summary.success, (summary.failed_steps, summary.dbt_failures)
-    assert [c.passed for c in summary.contracts] == [True]
+    assert summary.contracts and all(c.passed for c in summary.contracts), summary.contracts
     assert summary.rows_rejected_now >= 3
 
 
@@ -258,7 +258,7 @@ def _landing_secrets(landing: Path) -> set[str]:
 
 
 def test_no_prompt_text_raw_id_or_salt_is_stored(sample_run):
-    landing, workdir, _ = sample_run
+    landing, workdir, *_ = sample_run
     secrets = _landing_secrets(landing)
     assert any("@" in s for s in secrets) and any(s.startswith("tenant-") for s in secrets)
     secrets.add(os.environ["CHARGEBACK_HASH_SALT"])
@@ -278,7 +278,12 @@ def test_no_prompt_text_raw_id_or_salt_is_stored(sample_run):
     text = "\n".join(stored)
     leaked = sorted(secret for secret in secrets if secret in text)
     assert leaked == []
-    files = [p for p in workdir.rglob("*") if p.is_file() and p.suffix in (".html", ".json", ".log", ".csv")]
+    # What we write, not the exports we read (LiteLLM and OTel files carry end-user ids as exported).
+    files = [
+        p
+        for p in workdir.rglob("*")
+        if p.is_file() and p.suffix in (".html", ".json", ".log", ".csv") and landing not in p.parents
+    ]
     for path in files:
         content = path.read_text(encoding="utf-8", errors="ignore")
         assert not [secret for secret in secrets if secret in content], path

@@ -339,7 +339,8 @@ def test_weekends_are_quieter_than_weekdays(sample: Sample) -> None:
 def test_models_providers_aliases_and_unknown_model(sample: Sample) -> None:
     lines = list(_unique(sample).values())
     billable = {MODEL_ALIASES.get(line["selected_model"], line["selected_model"]) for line in lines}
-    assert billable - {UNKNOWN_MODEL} == {row["model"] for row in _seed("model_prices")}
+    # The price book covers every model of every provider; the sample uses a handful of them.
+    assert billable - {UNKNOWN_MODEL} <= {row["model"] for row in _seed("model_prices")}
     assert {line["provider"] for line in lines} == {"openai", "anthropic", "google"}
     assert {line["selected_model"] for line in lines} & set(MODEL_ALIASES)
     unknown = [line for line in lines if line["selected_model"] == UNKNOWN_MODEL]
@@ -400,7 +401,9 @@ def test_an_earlier_sample_is_replaced_without_stale_files(tmp_path: Path) -> No
     fresh = tmp_path / "fresh"
     generate_sample(fresh, requests=300, days=2, seed=1, start=START)
     assert _tree_bytes(fresh) == {
-        name: content for name, content in _tree_bytes(tmp_path).items() if name.startswith(("gateway/2", "invoices/"))
+        name: content
+        for name, content in _tree_bytes(tmp_path).items()
+        if not name.startswith(("fresh/", "gateway/README"))
     }
 
 

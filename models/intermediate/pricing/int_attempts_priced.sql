@@ -91,8 +91,8 @@ candidates as (
             )
             and (
                 (
-                    model_prices.processing = resolved.request_processing
-                    and model_prices.service_tier = resolved.request_service_tier
+                    resolved.request_processing = model_prices.processing
+                    and resolved.request_service_tier = model_prices.service_tier
                 )
                 or (model_prices.processing = 'standard' and model_prices.service_tier = 'default')
             )
@@ -103,7 +103,7 @@ ranked as (
         candidates.*,
         row_number() over (
             partition by candidates.request_id
-            order by candidates.context_match desc, candidates.price_version
+            order by candidates.context_match desc, candidates.price_version asc
         ) as candidate_rank,
         count(*) over (partition by candidates.request_id, candidates.context_match) as rows_in_context
     from candidates

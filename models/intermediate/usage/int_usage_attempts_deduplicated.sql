@@ -1,30 +1,75 @@
 {#
-    One row per attempt. A line logged twice (same request_id) is kept once: the first loaded copy wins,
-    and the number of copies seen stays on the row so nothing disappears without a trace.
+    One row per attempt (int_usage_attempts_matched): the canonical copy's figures (tokens, status, model,
+    timestamp, lineage), completed with what it lacks from the best copy of each other source in
+    precedence order (tags, ids, reported cost: macros/usage/usage_envelope_columns.sql). Adds how many
+    copies and sources saw the attempt, how they were matched, and the retry, failure and billability
+    flags, the request date and billing month.
 #}
+{%- set sources = ['gateway', 'litellm', 'bedrock', 'otel'] -%}
+{%- set enrichable = usage_enrichable_columns() -%}
+
 with
 
-attempts as (
-    select * from {{ ref('int_usage_attempts_unioned') }}
+matched as (
+    select * from {{ ref('int_usage_attempts_matched') }}
 ),
 
-ranked as (
+canonical as (
+    select * from matched
+    where is_canonical
+),
+
+best_per_source as (
+    select * from matched
+    where source_copy_rank = 1
+),
+
+attempt_stats as (
     select
-        *,
-        row_number() over (
-            partition by request_id
-            order by loaded_at, source_file, source_line
-        ) as copy_rank,
-        count(*) over (partition by request_id) as copies_seen
-    from attempts
+        attempt_key,
+        count(*) as copies_seen,
+        count(distinct source_system) as sources_seen,
+        max(case match_basis when 'fallback_key' then 3 when 'provider_request_id' then 2 else 1 end)
+            as match_basis_rank
+    from matched
+    group by 1
 ),
 
-deduplicated as (
+enriched as (
     select
         {%- for column in usage_envelope_columns() %}
-            {{ column }},
+            {%- if column in enrichable %}
+                coalesce(
+                    {%- for source in sources %}
+                        from_{{ source }}.{{ column }}{{ ',' if not loop.last }}
+                    {%- endfor %}
+                ) as {{ column }},
+            {%- else %}
+                canonical.{{ column }},
+            {%- endif %}
         {%- endfor %}
-        copies_seen,
+        canonical.attempt_key,
+        attempt_stats.copies_seen,
+        attempt_stats.sources_seen,
+        case attempt_stats.match_basis_rank
+            when 3 then 'fallback_key'
+            when 2 then 'provider_request_id'
+            else 'request_id'
+        end as match_basis
+    from canonical
+    inner join attempt_stats
+        on canonical.attempt_key = attempt_stats.attempt_key
+    {%- for source in sources %}
+        left join best_per_source as from_{{ source }}
+            on
+                canonical.attempt_key = from_{{ source }}.attempt_key
+                and from_{{ source }}.source_system = '{{ source }}'
+    {%- endfor %}
+),
+
+flagged as (
+    select
+        *,
         (attempt_number > 1 or request_id <> root_request_id) as is_retry,
         (outcome_status <> 'success') as is_failed,
         (
@@ -32,8 +77,7 @@ deduplicated as (
         ) > 0 as is_billable,
         cast({{ dbt.date_trunc('day', 'requested_at') }} as date) as request_date,
         cast({{ dbt.date_trunc('month', 'requested_at') }} as date) as billing_month
-    from ranked
-    where copy_rank = 1
+    from enriched
 )
 
-select * from deduplicated
+select * from flagged

@@ -1,18 +1,39 @@
 {#
     Every request-level source in one envelope (macros/usage/usage_envelope_columns.sql), one row per
-    logged attempt. Copies of one attempt are reconciled in int_usage_attempts_deduplicated.
+    logged copy of an attempt, with the source in source_system and source_table. Token counts are disjoint
+    in every branch (staging converts each source's semantics). OTel contributes its inference spans only.
+    Copies of one attempt are matched in int_usage_attempts_matched.
 #}
+{%- set branches = [
+    ('gateway', 'gateway_requests', 'stg_gateway__requests', none),
+    ('litellm', 'litellm_payloads', 'stg_litellm__payloads', none),
+    ('litellm', 'litellm_spend_logs', 'stg_litellm__spend_logs', none),
+    ('bedrock', 'bedrock_invocations', 'stg_bedrock__invocations', none),
+    ('otel', 'otel_spans', 'stg_otel__spans', 'is_inference'),
+] -%}
+
 with
 
-gateway as (
-    select
-        'gateway' as source_system,
-        {{ usage_envelope_columns()[1:] | join(',\n        ') }}
-    from {{ ref('stg_gateway__requests') }}
-),
+{% for source_system, source_table, model, condition in branches %}
+    {{ source_table }} as (
+        select
+            '{{ source_system }}' as source_system,
+            '{{ source_table }}' as source_table,
+            {{ usage_envelope_columns()[2:] | join(',\n            ') }}
+        from {{ ref(model) }}
+        {%- if condition %}
+            where {{ condition }}
+        {%- endif %}
+    ),
+{% endfor %}
 
 unioned as (
-    select * from gateway
+    {% for source_system, source_table, model, condition in branches %}
+        select * from {{ source_table }}
+        {%- if not loop.last %}
+            union all
+        {%- endif %}
+    {% endfor %}
 )
 
 select * from unioned

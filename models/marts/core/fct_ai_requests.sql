@@ -67,11 +67,16 @@ final as (
         pricing_status,
         price_version,
         price_source,
+        price_processing,
+        price_service_tier,
+        is_long_context_tier,
+        total_input_tokens,
         input_cost_usd,
         cache_read_cost_usd,
         cache_write_cost_usd,
         cache_write_1h_cost_usd,
         output_cost_usd,
+        reasoning_cost_usd,
         list_cost_usd,
         provider_reported_cost_usd,
 
@@ -82,6 +87,8 @@ final as (
         is_batch,
         is_model_aliased,
         copies_seen,
+        sources_seen,
+        match_basis,
 
         ---------- dates
         request_date,

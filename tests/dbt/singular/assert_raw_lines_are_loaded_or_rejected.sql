@@ -1,4 +1,4 @@
-{#  Nothing lost at load: for every loaded file, lines read = rows loaded + lines rejected. #}
+{#  Nothing lost at load: for every loaded file, records read = rows loaded + records rejected. #}
 {{ config(meta={'dagster': {'ref': {'name': 'stg_gateway__requests'}}}) }}
 
 with
@@ -20,6 +20,20 @@ loaded as (
         select load_id from {{ source('raw', 'gateway_requests') }}
         union all
         select load_id from {{ source('raw_invoices', 'invoice_lines') }}
+        union all
+        select load_id from {{ source('raw_litellm', 'litellm_payloads') }}
+        union all
+        select load_id from {{ source('raw_litellm', 'litellm_spend_logs') }}
+        union all
+        select load_id from {{ source('raw_bedrock', 'bedrock_invocations') }}
+        union all
+        select load_id from {{ source('raw_otel', 'otel_spans') }}
+        union all
+        select load_id from {{ source('raw_openai_usage', 'openai_usage_results') }}
+        union all
+        select load_id from {{ source('raw_anthropic_usage', 'anthropic_usage_results') }}
+        union all
+        select load_id from {{ source('raw_gateway_audit', 'gateway_audit_events') }}
     ) as loaded_rows
     group by 1
 ),

@@ -1,0 +1,102 @@
+{#
+    Every logged copy of an attempt with the key of the attempt it belongs to (attempt_key) and whether it
+    is the copy that stands for the attempt (is_canonical).
+
+    Matching, in order:
+      1. provider request id: the same provider and provider_request_id is the same attempt, whichever
+         source logged it (gateway, LiteLLM, Bedrock, OTel gen_ai.response.id);
+      2. fallback key, only for copies without a provider request id: provider + internal trace id +
+         total input tokens (uncached + cache read + cache writes) + output tokens. A copy without a
+         provider request id joins the attempt that has one and the same fallback key; copies that only
+         share a fallback key form one attempt. Copies that consumed no tokens never match by fallback key
+         (nothing to double count, and failed calls of one trace look alike);
+      3. otherwise a gateway line is its own attempt by request_id (a line logged twice collapses), and any
+         other copy stands alone.
+    The canonical copy is the first by source precedence (macros/usage/usage_envelope_columns.sql:
+    gateway, LiteLLM payload, LiteLLM SpendLogs, Bedrock, OTel), then first loaded. Retries have their own
+    provider request ids, so they stay separate attempts, linked by root_request_id.
+#}
+with
+
+copies as (
+    select
+        *,
+        {{ usage_source_rank('source_table') }} as source_rank,
+        input_tokens + cache_read_tokens + cache_write_tokens + cache_write_1h_tokens as total_input_tokens
+    from {{ ref('int_usage_attempts_unioned') }}
+),
+
+keyed as (
+    select
+        *,
+        case
+            when provider_request_id is not null
+                then {{ dbt.concat(["'pid|'", "provider", "'|'", "provider_request_id"]) }}
+            when source_system = 'gateway'
+                then {{ dbt.concat(["'req|'", "request_id"]) }}
+        end as identity_key,
+        case
+            when
+                trace_id is not null
+                and total_input_tokens + output_tokens > 0
+                then {{ dbt.concat([
+                    "provider", "'|'", "trace_id", "'|'",
+                    "cast(total_input_tokens as " ~ dbt.type_string() ~ ")", "'|'",
+                    "cast(output_tokens as " ~ dbt.type_string() ~ ")"
+                ]) }}
+        end as fallback_key
+    from copies
+),
+
+anchors as (
+    select
+        fallback_key,
+        min(identity_key) as anchor_key
+    from keyed
+    where identity_key is not null and fallback_key is not null
+    group by 1
+),
+
+grouped as (
+    select
+        keyed.*,
+        case
+            when keyed.identity_key is not null then keyed.identity_key
+            when anchors.anchor_key is not null then anchors.anchor_key
+            when keyed.fallback_key is not null then {{ dbt.concat(["'fb|'", "keyed.fallback_key"]) }}
+            else {{ dbt.concat(["'row|'", "keyed.request_id", "'|'", "keyed.source_file", "'|'",
+                "cast(keyed.source_line as " ~ dbt.type_string() ~ ")"]) }}
+        end as attempt_key,
+        case
+            when keyed.provider_request_id is not null then 'provider_request_id'
+            when keyed.identity_key is not null then 'request_id'
+            when keyed.fallback_key is not null then 'fallback_key'
+            else 'none'
+        end as match_basis
+    from keyed
+    left join anchors
+        on keyed.identity_key is null and keyed.fallback_key = anchors.fallback_key
+),
+
+ranked as (
+    select
+        *,
+        row_number() over (
+            partition by attempt_key
+            order by source_rank, loaded_at, source_file, source_line
+        ) as copy_rank,
+        row_number() over (
+            partition by attempt_key, source_system
+            order by source_rank, loaded_at, source_file, source_line
+        ) as source_copy_rank
+    from grouped
+),
+
+final as (
+    select
+        *,
+        copy_rank = 1 as is_canonical
+    from ranked
+)
+
+select * from final

@@ -1,0 +1,372 @@
+"""Adapters for LiteLLM proxy logs (FORMATS.md section 1).
+
+- `LiteLLMPayloadAdapter`: StandardLoggingPayload objects, one per `.json` file as the S3/GCS loggers
+  write them (read whole, pretty-printed or not), or one per line in `.jsonl` files.
+- `LiteLLMSpendLogsAdapter`: `LiteLLM_SpendLogs` table exports (files named `*spend_logs*`), CSV with a
+  header or JSON lines; `metadata` and `request_tags` may be JSON text inside the field.
+
+Token semantics: LiteLLM's `prompt_tokens` includes cache reads and cache writes. The raw columns keep the
+counts as logged; staging makes them disjoint. `response_cost` is LiteLLM's own price; when
+`response_cost_failure_debug_info` is set LiteLLM could not price the call and logged 0, so that 0 is not a
+cost (`is_cost_missing`).
+"""
+
+from __future__ import annotations
+
+from orchestration.ingest.records import (
+    TAG_COLUMNS_DDL,
+    count_checks,
+    docs_cte,
+    document_checks,
+    drop_keys_patch,
+    epoch_seconds_timestamp,
+    hashed,
+    jkind,
+    jtext,
+    long_value_checks,
+    lowered_entries,
+    reason_case,
+    required_text_checks,
+    tag_columns_sql,
+    tag_list_entries,
+    timestamp_checks,
+    utc_timestamp,
+)
+
+# Keys that carry prompt or completion text, raw user identity, or a large price table copy.
+PAYLOAD_DROP_KEYS = (
+    "messages",
+    "response",
+    "model_map_information",
+    "model_parameters",
+    "end_user",
+    "requester_ip_address",
+    "user_agent",
+    "error_str",
+    "error_information",
+    "proxy_server_request",
+    "guardrail_information",
+)
+METADATA_DROP_KEYS = (
+    "user_api_key_user_id",
+    "user_api_key_user_email",
+    "user_api_key_end_user_id",
+    "requester_ip_address",
+    "user_agent",
+    "requester_metadata",
+    "requester_custom_headers",
+    "prompt_management_metadata",
+    "mcp_tool_call_metadata",
+    "vector_store_request_metadata",
+    "user_api_key_auth_metadata",
+    "model_map_information",
+    "proxy_server_request",
+    "error_information",
+)
+
+SPEND_LOGS_DROP_KEYS = (
+    "messages",
+    "response",
+    "proxy_server_request",
+    "user",
+    "end_user",
+    "requester_ip_address",
+    "metadata",
+)
+
+COMMON_DDL = ",\n".join(
+    [
+        "response_id varchar",
+        "litellm_call_id varchar",
+        "trace_id varchar",
+        "session_id varchar",
+        "call_type varchar",
+        "status varchar",
+        "custom_llm_provider varchar",
+        "model varchar",
+        "model_group varchar",
+        "model_id varchar",
+        "start_time timestamp",
+        "end_time timestamp",
+        "prompt_tokens bigint",
+        "completion_tokens bigint",
+        "cache_read_tokens bigint",
+        "cache_creation_tokens bigint",
+        "cache_creation_1h_tokens bigint",
+        "reasoning_tokens bigint",
+        "response_cost_usd double",
+        "is_cost_missing boolean",
+        "api_key_hash varchar",
+        "api_key_alias varchar",
+        "team_id varchar",
+        "team_alias varchar",
+        "organization_id varchar",
+        "user_id_hash varchar",
+        "end_user_id_hash varchar",
+        "attempted_retries bigint",
+        "error_code varchar",
+        "request_tags varchar",
+        TAG_COLUMNS_DDL,
+        "payload varchar",
+    ]
+)
+
+
+def _usage_columns(usage: str) -> dict[str, str]:
+    """Cache and reasoning counts from a LiteLLM usage object (OpenAI-style details or Anthropic-style)."""
+    return {
+        "cache_read": (
+            f"coalesce({jtext(usage, '$.prompt_tokens_details.cached_tokens')}, "
+            f"{jtext(usage, '$.cache_read_input_tokens')})"
+        ),
+        "cache_creation": (
+            f"coalesce({jtext(usage, '$.prompt_tokens_details.cache_creation_tokens')}, "
+            f"{jtext(usage, '$.prompt_tokens_details.cache_write_tokens')}, "
+            f"{jtext(usage, '$.cache_creation_input_tokens')})"
+        ),
+        "cache_creation_1h": (
+            f"coalesce({jtext(usage, '$.prompt_tokens_details.cache_creation_token_details.ephemeral_1h_input_tokens')}"
+            f", {jtext(usage, '$.cache_creation.ephemeral_1h_input_tokens')})"
+        ),
+        "reasoning": jtext(usage, "$.completion_tokens_details.reasoning_tokens"),
+    }
+
+
+def _record_sql(
+    *,
+    rec: str,
+    metadata: str,
+    usage: str,
+    start_time: str,
+    end_time: str,
+    response_cost: str,
+    is_cost_missing: str,
+    api_key_hash: str,
+    user_id: str,
+    end_user_id: str,
+    response_id: str,
+    payload: str,
+) -> str:
+    """The checked, typed select shared by both LiteLLM shapes. `rec` is one record as JSON."""
+    counts = _usage_columns(usage)
+    fields = {
+        "prompt_tokens": jtext(rec, "$.prompt_tokens"),
+        "completion_tokens": jtext(rec, "$.completion_tokens"),
+        "cache_read_tokens": counts["cache_read"],
+        "cache_creation_tokens": counts["cache_creation"],
+        "cache_creation_1h_tokens": counts["cache_creation_1h"],
+        "reasoning_tokens": counts["reasoning"],
+    }
+    checks = document_checks("rec")
+    checks += required_text_checks({"id": response_id, "model": jtext(rec, "$.model")})
+    checks += long_value_checks({"id": response_id, "model": jtext(rec, "$.model")})
+    checks += timestamp_checks(start_time, "startTime")
+    for label, value_sql in fields.items():
+        checks += count_checks(value_sql, label)
+    read, write = (
+        f"coalesce(try_cast({fields[k]} as hugeint), 0)" for k in ("cache_read_tokens", "cache_creation_tokens")
+    )
+    checks.append(
+        (
+            f"coalesce(try_cast({fields['prompt_tokens']} as hugeint), 0) < {read} + {write}",
+            "'inconsistent_token_counts: prompt_tokens (which includes cache tokens) is below cache read + write'",
+        )
+    )
+    checks.append(
+        (
+            f"coalesce(try_cast({fields['cache_creation_1h_tokens']} as hugeint), 0) > {write}",
+            "'inconsistent_token_counts: 1-hour cache writes exceed all cache writes'",
+        )
+    )
+    checks.append(
+        (
+            f"{response_cost} is not null and try_cast({response_cost} as double) is null",
+            "'invalid_type: response_cost must be a number'",
+        )
+    )
+    entries = [lowered_entries(f"json_extract({metadata}, '$.spend_logs_metadata')"), tag_list_entries("tags_json")]
+    columns = [
+        f"nullif({response_id}, '') as response_id",
+        f"nullif({jtext(rec, '$.litellm_call_id')}, '') as litellm_call_id",
+        f"nullif({jtext(rec, '$.trace_id')}, '') as trace_id",
+        f"nullif({jtext(rec, '$.session_id')}, '') as session_id",
+        f"{jtext(rec, '$.call_type')} as call_type",
+        f"lower({jtext(rec, '$.status')}) as status",
+        f"lower(nullif({jtext(rec, '$.custom_llm_provider')}, '')) as custom_llm_provider",
+        f"{jtext(rec, '$.model')} as model",
+        f"nullif({jtext(rec, '$.model_group')}, '') as model_group",
+        f"nullif({jtext(rec, '$.model_id')}, '') as model_id",
+        f"{start_time} as start_time",
+        f"{end_time} as end_time",
+        *(
+            f"try_cast(try_cast({value_sql} as decimal(38, 6)) as bigint) as {label}"
+            for label, value_sql in fields.items()
+        ),
+        f"try_cast({response_cost} as double) as response_cost_usd",
+        f"{is_cost_missing} as is_cost_missing",
+        f"nullif({api_key_hash}, '') as api_key_hash",
+        f"nullif({jtext(metadata, '$.user_api_key_alias')}, '') as api_key_alias",
+        f"coalesce(nullif({jtext(rec, '$.team_id')}, ''), {jtext(metadata, '$.user_api_key_team_id')}) as team_id",
+        f"{jtext(metadata, '$.user_api_key_team_alias')} as team_alias",
+        f"coalesce(nullif({jtext(rec, '$.organization_id')}, ''), {jtext(metadata, '$.user_api_key_org_id')})"
+        " as organization_id",
+        f"{hashed(user_id)} as user_id_hash",
+        f"{hashed(end_user_id)} as end_user_id_hash",
+        f"try_cast({jtext(metadata, '$.attempted_retries')} as bigint) as attempted_retries",
+        f"nullif(coalesce({jtext(rec, '$.error_information.error_code')}, "
+        f"{jtext(metadata, '$.error_information.error_code')}), '') as error_code",
+        "cast(tags_json as varchar) as request_tags",
+        *tag_columns_sql(entries),
+        f"cast({payload} as varchar) as payload",
+    ]
+    return reason_case(checks), ",\n    ".join(columns)
+
+
+class LiteLLMPayloadAdapter:
+    source = "litellm"
+    table = "litellm_payloads"
+    file_patterns = ("**/*.json", "**/*.json.gz", "**/*.jsonl", "**/*.jsonl.gz")
+    document_patterns = ("*.json", "*.json.gz")
+    exclude_patterns = ("*spend_logs*",)
+    columns_ddl = COMMON_DDL
+
+    def select_parsed_sql(self) -> str:
+        scrubbed_metadata = drop_keys_patch("json_extract(rec, '$.metadata')", METADATA_DROP_KEYS)
+        payload = (
+            # A merge patch only adds and replaces keys: drop metadata whole, then put the scrubbed copy back.
+            f"case when json_type(json_extract(rec, '$.metadata')) = 'OBJECT' then json_merge_patch("
+            f"{drop_keys_patch('rec', (*PAYLOAD_DROP_KEYS, 'metadata'))}, "
+            f"json_object('metadata', {scrubbed_metadata})) "
+            f"else {drop_keys_patch('rec', PAYLOAD_DROP_KEYS)} end"
+        )
+        reason, columns = _record_sql(
+            rec="rec",
+            metadata="json_extract(rec, '$.metadata')",
+            usage=(
+                "coalesce(json_extract(rec, '$.metadata.usage_object'), "
+                "json_extract(rec, '$.hidden_params.usage_object'), json_extract(rec, '$.response.usage'))"
+            ),
+            start_time=epoch_seconds_timestamp(jtext("rec", "$.startTime")),
+            end_time=epoch_seconds_timestamp(jtext("rec", "$.endTime")),
+            response_cost=jtext("rec", "$.response_cost"),
+            is_cost_missing=f"({jkind('rec', '$.response_cost_failure_debug_info')} <> 'NULL')",
+            api_key_hash=jtext("rec", "$.metadata.user_api_key_hash"),
+            user_id=jtext("rec", "$.metadata.user_api_key_user_id"),
+            end_user_id=(
+                f"coalesce(nullif({jtext('rec', '$.end_user')}, ''), "
+                f"nullif({jtext('rec', '$.metadata.user_api_key_end_user_id')}, ''), "
+                f"{jtext('rec', '$.model_parameters.user')})"
+            ),
+            response_id=jtext("rec", "$.id"),
+            payload=payload,
+        )
+        return f"""
+with {docs_cte()},
+records as (
+    select line_number, decode_error, doc as rec, json_extract(doc, '$.request_tags') as tags_json from docs
+),
+checked as (
+    select *, {reason} as reject_reason from records
+)
+select
+    line_number,
+    reject_reason,
+    {columns}
+from checked
+"""
+
+
+# One CSV field: a quoted string with "" escapes, or anything up to the next comma.
+CSV_FIELD = r'(?:^|,)("(?:[^"]|"")*"|[^,]*)'
+
+
+def _csv_unquote(field: str) -> str:
+    inner = f"substr({field}, 2, length({field}) - 2)"
+    return f"(case when starts_with({field}, '\"') then replace({inner}, '\"\"', '\"') else {field} end)"
+
+
+class LiteLLMSpendLogsAdapter:
+    source = "litellm"
+    table = "litellm_spend_logs"
+    file_patterns = (
+        "**/*spend_logs*.csv",
+        "**/*spend_logs*.jsonl",
+        "**/*spend_logs*.jsonl.gz",
+        "**/*spend_logs*.csv.gz",
+    )
+    columns_ddl = COMMON_DDL
+
+    def select_parsed_sql(self) -> str:
+        # JSON exports may hold metadata and request_tags as JSON text (as the table's Json columns dump).
+        def maybe_text_json(path: str) -> str:
+            value = f"json_extract(rec, '{path}')"
+            as_text = f"try_cast(json_extract_string(rec, '{path}') as json)"
+            return f"(case when json_type({value}) = 'VARCHAR' then {as_text} else {value} end)"
+
+        metadata = "metadata_json"
+        reason, columns = _record_sql(
+            rec="rec",
+            metadata=metadata,
+            usage=f"json_extract({metadata}, '$.usage_object')",
+            start_time=utc_timestamp(jtext("rec", "$.startTime")),
+            end_time=utc_timestamp(jtext("rec", "$.endTime")),
+            response_cost=jtext("rec", "$.spend"),
+            # SpendLogs rows carry no pricing-failure flag; a zero spend with tokens is unknown cost.
+            is_cost_missing=(
+                f"(try_cast({jtext('rec', '$.spend')} as double) = 0 and "
+                f"coalesce(try_cast({jtext('rec', '$.total_tokens')} as double), 0) > 0)"
+            ),
+            api_key_hash=jtext("rec", "$.api_key"),
+            user_id=jtext("rec", "$.user"),
+            end_user_id=jtext("rec", "$.end_user"),
+            response_id=jtext("rec", "$.request_id"),
+            payload=(
+                f"json_merge_patch({drop_keys_patch('rec', SPEND_LOGS_DROP_KEYS)}, "
+                f"json_object('metadata', {drop_keys_patch('metadata_json', METADATA_DROP_KEYS)}))"
+            ),
+        )
+        csv_fields = f"regexp_extract_all(line_text, '{CSV_FIELD}', 1)"
+        return f"""
+with lines as (
+    select *, (select min(line_number) from landing_lines) as first_line from landing_lines
+),
+header_line as (
+    select list_transform({csv_fields}, lambda f: trim({_csv_unquote("f")})) as header
+    from lines
+    where line_number = first_line and not starts_with(ltrim(line_text), '{{')
+),
+docs as (
+    select
+        lines.line_number,
+        lines.decode_error,
+        case
+            when lines.decode_error is not null then null
+            when header_line.header is null then
+                case when json_valid(lines.line_text) then cast(lines.line_text as json) end
+            when len({csv_fields}) = len(header_line.header) then to_json(map_from_entries(list_transform(
+                list_zip(header_line.header, {csv_fields}),
+                lambda pair: {{'k': pair[1], 'v': nullif({_csv_unquote("pair[2]")}, '')}}
+            )))
+        end as doc
+    from lines
+    left join header_line on true
+    where header_line.header is null or lines.line_number > lines.first_line
+),
+records as (
+    select
+        line_number,
+        decode_error,
+        doc as rec,
+        {maybe_text_json("$.request_tags")} as tags_json,
+        {maybe_text_json("$.metadata")} as metadata_json
+    from docs
+),
+checked as (
+    select *, {reason} as reject_reason from records
+)
+select
+    line_number,
+    reject_reason,
+    {columns}
+from checked
+"""
