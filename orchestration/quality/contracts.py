@@ -282,8 +282,11 @@ select
     cast(cast(invoice_usage_usd as decimal(18, 2)) as varchar) as invoice_usd,
     largest_explained_cause,
     cast(cast(
-        case when largest_explained_cause = 'unpriced models' then unpriced_models_usd else rounding_usd end
-        as decimal(18, 2)
+        case largest_explained_cause
+            when 'unpriced models' then unpriced_models_usd
+            when 'missing requests' then missing_requests_usd
+            else rounding_usd
+        end as decimal(18, 2)
     ) as varchar) as cause_usd,
     cast(cast(unexplained_usd as decimal(18, 2)) as varchar) as unexplained_usd
 from {{batch}}

@@ -5,9 +5,19 @@
     known causes:
       unpriced models  attempts billed by the provider that we could not price (their provider-reported
                        cost where the source has one);
+      missing requests tokens the provider's usage pages show and no request log does, priced at the
+                       month's realized list price of each model and token kind;
       rounding         invoices round each usage line to the cent: at most half a cent per line.
     The rest is unexplained and is what a reviewer investigates before posting.
 #}
+{%- set kinds = {
+    'input_tokens': 'input_cost_usd',
+    'cache_read_tokens': 'cache_read_cost_usd',
+    'cache_write_tokens': 'cache_write_cost_usd',
+    'cache_write_1h_tokens': 'cache_write_1h_cost_usd',
+    'output_tokens': 'output_cost_usd + coalesce(reasoning_cost_usd, 0)',
+} -%}
+
 with
 
 variance as (
@@ -49,6 +59,53 @@ ledger as (
     group by 1, 2
 ),
 
+unit_prices as (
+    {# the list price each model and token kind was actually billed at in the month #}
+    select
+        provider,
+        billing_month,
+        billable_model,
+        {%- for tokens, cost in kinds.items() %}
+            sum({{ cost }}) / nullif(sum({{ tokens }}), 0) as {{ tokens }}_usd_per_token,
+        {%- endfor %}
+        count(*) as priced_attempts
+    from {{ ref('fct_ai_requests') }}
+    where pricing_status = 'priced'
+    group by 1, 2, 3
+),
+
+unlogged as (
+    select
+        provider,
+        cast({{ dbt.date_trunc('month', 'usage_date') }} as date) as billing_month,
+        billable_model,
+        {%- for tokens in kinds %}
+            sum(unlogged_{{ tokens }}) as unlogged_{{ tokens }},
+        {%- endfor %}
+        count(*) as usage_days
+    from {{ ref('int_provider_usage_reconciled') }}
+    group by 1, 2, 3
+),
+
+missing_requests as (
+    select
+        unlogged.provider,
+        unlogged.billing_month,
+        sum(
+            {%- for tokens in kinds %}
+                coalesce(unlogged.unlogged_{{ tokens }} * unit_prices.{{ tokens }}_usd_per_token, 0)
+                {{- " +" if not loop.last }}
+            {%- endfor %}
+        ) as missing_requests_usd
+    from unlogged
+    inner join unit_prices
+        on
+            unlogged.provider = unit_prices.provider
+            and unlogged.billing_month = unit_prices.billing_month
+            and unlogged.billable_model = unit_prices.billable_model
+    group by 1, 2
+),
+
 joined as (
     select
         variance.provider,
@@ -69,6 +126,7 @@ joined as (
                 then variance.variance_usd / invoice_totals.invoice_usage_usd
         end as variance_share,
         cast(coalesce(requests.unpriced_reported_cost_usd, 0) as decimal(38, 12)) as unpriced_models_usd,
+        cast(coalesce(missing_requests.missing_requests_usd, 0) as decimal(38, 12)) as missing_requests_usd,
         coalesce(invoice_lines.usage_line_count, 0) * 0.005 as rounding_bound_usd
     from variance
     left join invoice_totals
@@ -87,16 +145,20 @@ joined as (
         on
             variance.provider = ledger.provider
             and variance.billing_month = ledger.billing_month
+    left join missing_requests
+        on
+            variance.provider = missing_requests.provider
+            and variance.billing_month = missing_requests.billing_month
 ),
 
 explained as (
     select
         joined.*,
-        {# the rounding a variance of this sign can hide, after the unpriced models #}
+        {# the rounding a variance of this sign can hide, after the causes above #}
         case
-            when variance_usd - unpriced_models_usd > 0
-                then least(variance_usd - unpriced_models_usd, rounding_bound_usd)
-            else greatest(variance_usd - unpriced_models_usd, -rounding_bound_usd)
+            when variance_usd - unpriced_models_usd - missing_requests_usd > 0
+                then least(variance_usd - unpriced_models_usd - missing_requests_usd, rounding_bound_usd)
+            else greatest(variance_usd - unpriced_models_usd - missing_requests_usd, -rounding_bound_usd)
         end as rounding_usd
     from joined
 ),
@@ -104,11 +166,16 @@ explained as (
 final as (
     select
         explained.*,
-        variance_usd - unpriced_models_usd - rounding_usd as unexplained_usd,
+        variance_usd - unpriced_models_usd - missing_requests_usd - rounding_usd as unexplained_usd,
         case
             when not has_invoice then 'no invoice'
-            when abs(unpriced_models_usd) >= abs(rounding_usd) and unpriced_models_usd <> 0
+            when
+                unpriced_models_usd <> 0
+                and abs(unpriced_models_usd) >= abs(missing_requests_usd)
+                and abs(unpriced_models_usd) >= abs(rounding_usd)
                 then 'unpriced models'
+            when missing_requests_usd <> 0 and abs(missing_requests_usd) >= abs(rounding_usd)
+                then 'missing requests'
             when rounding_usd <> 0 then 'rounding'
             else 'none'
         end as largest_explained_cause,
