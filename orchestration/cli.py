@@ -66,7 +66,7 @@ def sample(out_dir: Path, requests: int, days: int, seed: int, start) -> None:
 @click.option(
     "--log-level",
     type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"]),
-    default="WARNING",
+    default="ERROR",
     show_default=True,
     help="Level of the step logs printed while running.",
 )

@@ -59,7 +59,7 @@ def check_inputs(settings: Settings) -> None:
     hash_salt()
 
 
-def run_pipeline(settings: Settings, log_level: str = "WARNING") -> RunSummary:
+def run_pipeline(settings: Settings, log_level: str = "ERROR") -> RunSummary:
     check_inputs(settings)
     from dagster import AssetCheckSeverity, DagsterInstance
 

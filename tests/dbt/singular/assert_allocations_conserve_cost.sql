@@ -1,5 +1,5 @@
 {#  Allocation moves cost, never creates or loses it: per rule and month, in = out. #}
-{{ config(meta={'dagster': {'ref': {'name': 'fct_chargeback_monthly'}}}) }}
+{{ config(meta={'dagster': {'ref': {'name': 'int_ledger_movements'}}}) }}
 
 select
     rule_id,
