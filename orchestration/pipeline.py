@@ -56,6 +56,22 @@ def check_inputs(settings: Settings) -> None:
             f"landing folder {settings.landing_dir} does not exist: pass --landing DIR pointing at a folder "
             "with one subfolder per source (e.g. DIR/gateway/...), or create one with `chargeback sample`."
         )
+    from orchestration.ingest.assets import INGEST_SPECS
+    from orchestration.ingest.invoices import InvoicesAdapter
+
+    known = sorted({spec.adapter.source for spec in INGEST_SPECS} | {InvoicesAdapter.source})
+    folders = sorted(p.name for p in settings.landing_dir.iterdir() if p.is_dir() and not p.name.startswith("."))
+    unknown = [name for name in folders if name not in known]
+    if unknown:
+        raise ConfigError(
+            f"unknown source folder(s) {', '.join(unknown)} in {settings.landing_dir}: rename or move them; "
+            f"the sources read are {', '.join(known)}."
+        )
+    if not any(path.is_file() for name in folders for path in (settings.landing_dir / name).rglob("*")):
+        raise ConfigError(
+            f"landing folder {settings.landing_dir} holds no files: put exports under one subfolder per source "
+            f"({', '.join(known)}), or create a sample with `chargeback sample --out DIR`."
+        )
     hash_salt()
 
 

@@ -42,9 +42,23 @@ def test_missing_landing_folder_is_one_clear_line(tmp_path, monkeypatch):
     assert "Traceback" not in result.output and len(result.output.strip().splitlines()) == 1
 
 
+def test_empty_and_unknown_landing_folders_are_one_clear_line(tmp_path, monkeypatch):
+    monkeypatch.setenv("CHARGEBACK_HASH_SALT", "cli-test-salt")
+    landing = tmp_path / "landing"
+    (landing / "gateway").mkdir(parents=True)
+    empty = CliRunner().invoke(main, ["run", "--landing", str(landing)])
+    assert empty.exit_code == 2 and "holds no files" in empty.output
+    (landing / "gatway").mkdir()
+    unknown = CliRunner().invoke(main, ["run", "--landing", str(landing)])
+    assert unknown.exit_code == 2
+    assert unknown.output.startswith("error: unknown source folder(s) gatway in ")
+    assert len(unknown.output.strip().splitlines()) == 1
+
+
 def test_missing_salt_is_one_clear_line(tmp_path, monkeypatch):
     monkeypatch.delenv("CHARGEBACK_HASH_SALT", raising=False)
-    (tmp_path / "landing").mkdir()
+    (tmp_path / "landing" / "gateway").mkdir(parents=True)
+    (tmp_path / "landing" / "gateway" / "a.jsonl").write_text("{}\n")
     result = CliRunner().invoke(main, ["run", "--landing", str(tmp_path / "landing")])
     assert result.exit_code == 2
     assert "CHARGEBACK_HASH_SALT is not set" in result.output
