@@ -12,7 +12,7 @@ export DBT_PROFILES_DIR := $(CURDIR)/profiles
 SAMPLE_SALT := sample-data-only-not-a-secret
 SAMPLE_DIR := data/landing
 
-.PHONY: setup run test lint sample clean dagster
+.PHONY: setup run test lint sample clean dagster focus-validator
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,14 +29,25 @@ sample: setup
 
 run: sample
 	CHARGEBACK_HASH_SALT=$${CHARGEBACK_HASH_SALT:-$(SAMPLE_SALT)} $(BIN)/chargeback run --landing $(SAMPLE_DIR)
+	$(BIN)/chargeback docs
 
 lint: setup
 	$(BIN)/ruff check orchestration tests
 	$(BIN)/ruff format --check orchestration tests
 	CHARGEBACK_WAREHOUSE=$$(mktemp -d)/lint.duckdb $(BIN)/sqlfluff lint models tests/dbt/singular
 
+# PostgreSQL target tests use the libpq variables; these defaults match a local server (they skip without one).
 test: lint
-	$(BIN)/pytest -q
+	PGHOST=$${PGHOST:-127.0.0.1} PGPORT=$${PGPORT:-5432} PGUSER=$${PGUSER:-postgres} $(BIN)/pytest -q
+
+# The FinOps Foundation's FOCUS validator needs Python >= 3.12 and pins numpy < 2, so it lives in its own
+# virtualenv; tests/python/test_focus_export.py runs it when it is there.
+FOCUS_PYTHON ?= $(firstword $(wildcard $(HOME)/.pyenv/versions/3.12*/bin/python3.12) python3.12)
+focus-validator: .venv-focus/bin/focus-validator
+
+.venv-focus/bin/focus-validator:
+	$(FOCUS_PYTHON) -m venv .venv-focus
+	.venv-focus/bin/python -m pip install --quiet "focus-validator==2.2.1" "pyarrow<20"
 
 dagster: setup
 	CHARGEBACK_HASH_SALT=$${CHARGEBACK_HASH_SALT:-$(SAMPLE_SALT)} CHARGEBACK_LANDING=$(SAMPLE_DIR) \

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import click
@@ -22,6 +23,13 @@ class FriendlyGroup(click.Group):
                 raise
             click.echo(f"error: {exc}", err=True)
             sys.exit(2)
+
+
+def _warehouse_option(function):
+    return click.option(
+        "--warehouse", type=click.Path(path_type=Path), default=None,
+        help="DuckDB warehouse file (CHARGEBACK_WAREHOUSE, default data/warehouse.duckdb).",
+    )(function)  # fmt: skip
 
 
 @click.group(cls=FriendlyGroup)
@@ -64,21 +72,53 @@ def sample(out_dir: Path, requests: int, days: int, seed: int, start) -> None:
     help="Folder for the Data Docs site (CHARGEBACK_DATA_DOCS, default data/data_docs).",
 )
 @click.option(
+    "--target",
+    type=click.Choice(["duckdb", "postgres"]),
+    default=None,
+    help="Where the marts are built (CHARGEBACK_TARGET, default duckdb). postgres reads the PG* variables.",
+)
+@click.option(
     "--log-level",
     type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"]),
     default="ERROR",
     show_default=True,
     help="Level of the step logs printed while running.",
 )
-def run(landing: Path | None, warehouse: Path | None, data_docs: Path | None, log_level: str) -> None:
+def run(
+    landing: Path | None, warehouse: Path | None, data_docs: Path | None, target: str | None, log_level: str
+) -> None:
     """Load new files, build every model and test, run the data contracts, print a summary."""
     from orchestration.pipeline import format_summary, run_pipeline
 
-    settings = Settings.from_env(landing_dir=landing, warehouse_path=warehouse, data_docs_dir=data_docs)
+    settings = Settings.from_env(landing_dir=landing, warehouse_path=warehouse, data_docs_dir=data_docs, target=target)
     summary = run_pipeline(settings, log_level=log_level)
     click.echo(format_summary(summary))
     if not summary.success:
         sys.exit(1)
+    from orchestration.reports.weekly import write_weekly_report
+
+    report = write_weekly_report(settings, settings.warehouse_path.parent / "reports")
+    click.echo(f"  weekly report      {report.page}")
+
+
+@main.group()
+def report() -> None:
+    """Rendered reports for people who do not query the marts."""
+
+
+@report.command("weekly")
+@click.option("--week", default=None, help="ISO week, YYYY-Www (default: the latest complete week).")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), required=True,
+              help="Folder for the HTML page and its PNG charts.")  # fmt: skip
+@_warehouse_option
+def report_weekly(week: str | None, out_dir: Path, warehouse: Path | None) -> None:
+    """The weekly burn review as one self-contained HTML page with PNG charts."""
+    from orchestration.reports.weekly import write_weekly_report
+
+    settings = Settings.from_env(warehouse_path=warehouse)
+    _require_warehouse(settings)
+    result = write_weekly_report(settings, out_dir, week)
+    click.echo(f"weekly report {result.week}: {result.page} ({result.top_rows} top lines, {len(result.charts)} charts)")
 
 
 @main.group()
@@ -119,13 +159,6 @@ def prices_sync(seeds_dir: Path | None, diff_out: Path, dry_run: bool) -> None:
     )
 
 
-def _warehouse_option(function):
-    return click.option(
-        "--warehouse", type=click.Path(path_type=Path), default=None,
-        help="DuckDB warehouse file (CHARGEBACK_WAREHOUSE, default data/warehouse.duckdb).",
-    )(function)  # fmt: skip
-
-
 @main.command()
 @click.option("--month", required=True, help="Billing month, YYYY-MM.")
 @_warehouse_option
@@ -150,17 +183,57 @@ def review(month: str, warehouse: Path | None, data_docs: Path | None) -> None:
 def post(month: str, approved_by: str | None, adjustment: bool, warehouse: Path | None, posting_dir: Path | None,
          data_docs: Path | None) -> None:  # fmt: skip
     """Post a month's ledger: only when its blocking contracts pass and an approver is named."""
+    from orchestration.locking import warehouse_lock
     from orchestration.posting.post import post_month
 
     settings = Settings.from_env(warehouse_path=warehouse, posting_dir=posting_dir, data_docs_dir=data_docs)
     _require_warehouse(settings)
-    result = post_month(
-        settings.warehouse_path, settings.posted_dir, settings.data_docs_dir, month, approved_by, adjustment
-    )
+    with warehouse_lock(settings.warehouse_path, "a posting"):
+        result = post_month(
+            settings.warehouse_path, settings.posted_dir, settings.data_docs_dir, month, approved_by, adjustment
+        )
     click.echo(
         f"posted {result.month} ({result.kind}): {result.line_count} lines, effective cost "
         f"${float(result.totals['effective_cost_usd']):,.2f}, files in {result.directory}"
     )
+
+
+@main.group()
+def export() -> None:
+    """Exports in standard formats for other tools."""
+
+
+@export.command("focus")
+@click.option("--month", required=True, help="Billing month, YYYY-MM.")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), required=True,
+              help="Folder for the CSV, Parquet and manifest files.")  # fmt: skip
+@_warehouse_option
+def export_focus(month: str, out_dir: Path, warehouse: Path | None) -> None:
+    """The month's ledger as FOCUS 1.2 Cost and Usage rows (CSV and Parquet)."""
+    from orchestration.export.focus import export_focus_month
+
+    settings = Settings.from_env(warehouse_path=warehouse)
+    _require_warehouse(settings)
+    result = export_focus_month(settings, month, out_dir)
+    click.echo(
+        f"FOCUS {result.month}: {result.rows:,} rows, EffectiveCost ${Decimal(result.totals['EffectiveCost']):,.2f}, "
+        f"BilledCost ${Decimal(result.totals['BilledCost']):,.2f} -> {result.csv}, {result.parquet.name}, "
+        f"{result.manifest.name}"
+    )
+
+
+@main.command()
+@_warehouse_option
+@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="Folder for the site (default: dbt_docs beside the warehouse).")  # fmt: skip
+def docs(warehouse: Path | None, out_dir: Path | None) -> None:
+    """Write the dbt docs site (models, columns, tests, exposures) as one self-contained HTML file."""
+    from orchestration.catalog.dbt_docs import build_dbt_docs
+
+    settings = Settings.from_env(warehouse_path=warehouse)
+    _require_warehouse(settings)
+    page = build_dbt_docs(settings, out_dir or settings.warehouse_path.parent / "dbt_docs")
+    click.echo(f"dbt docs: {page}")
 
 
 def _require_warehouse(settings: Settings) -> None:

@@ -3,14 +3,17 @@ short summary read back from the warehouse. The CLI is a thin layer over `run_pi
 
 from __future__ import annotations
 
+import os
 from contextlib import redirect_stdout
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 
-from orchestration.ingest.assets import FRESHNESS_CHECK
-from orchestration.settings import ConfigError, Settings, hash_salt
+from orchestration.locking import warehouse_lock
+from orchestration.quality.contracts import FRESHNESS_CONTRACT
+from orchestration.readers import publish_read_copy
+from orchestration.settings import PROFILES_DIR, ConfigError, Settings, hash_salt
 
 
 @dataclass
@@ -18,6 +21,7 @@ class ContractLine:
     name: str
     passed: bool
     summary: str
+    blocking: bool = True
 
 
 @dataclass
@@ -33,6 +37,7 @@ class RunSummary:
     attempts_billable: int = 0
     list_cost_usd: float = 0.0
     unpriced_attempts: int = 0
+    unpriced_models: list[str] = field(default_factory=list)
     unallocated_cost_share: float = 0.0
     unallocated_request_share_prod: float = 0.0
     months: list[tuple[str, float]] = field(default_factory=list)
@@ -44,6 +49,10 @@ class RunSummary:
     dbt_failures: list[str] = field(default_factory=list)
     dbt_warnings: list[str] = field(default_factory=list)
     log_path: Path | None = None
+    # The read copy BI tools open (readers/published), refreshed after each successful run.
+    published_path: Path | None = None
+    # Wall seconds per Dagster step (ingest assets, the dbt build, the contracts), from the run's events.
+    step_seconds: dict[str, float] = field(default_factory=dict)
 
     @property
     def contracts_passed(self) -> bool:
@@ -73,10 +82,55 @@ def check_inputs(settings: Settings) -> None:
             f"({', '.join(known)}), or create a sample with `chargeback sample --out DIR`."
         )
     hash_salt()
+    check_target(settings)
+    check_warehouse_writable(settings)
+
+
+def check_target(settings: Settings) -> None:
+    import yaml
+
+    try:
+        profile = yaml.safe_load((PROFILES_DIR / "profiles.yml").read_text())
+        outputs = sorted(next(iter(profile.values()))["outputs"])
+    except (OSError, yaml.YAMLError, AttributeError, KeyError, StopIteration, TypeError) as exc:
+        raise ConfigError(
+            f"{PROFILES_DIR / 'profiles.yml'} cannot be read as a dbt profile ({type(exc).__name__}): restore it "
+            "from the repository"
+        ) from None
+    if settings.target not in outputs:
+        raise ConfigError(
+            f"target {settings.target!r} is not in {PROFILES_DIR / 'profiles.yml'}: use one of {', '.join(outputs)} "
+            "(--target or CHARGEBACK_TARGET)"
+        )
+
+
+def check_warehouse_writable(settings: Settings) -> None:
+    path = settings.warehouse_path
+    if path.is_dir():
+        raise ConfigError(
+            f"warehouse path {path} is a folder: pass --warehouse with a file name, e.g. {path / 'warehouse.duckdb'}"
+        )
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ConfigError(
+            f"cannot create the warehouse folder {path.parent} ({exc.strerror}): "
+            "pass --warehouse PATH in a folder you can write"
+        ) from None
+    if not os.access(path.parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise ConfigError(f"cannot write the warehouse {path}: pass --warehouse PATH in a folder you can write")
 
 
 def run_pipeline(settings: Settings, log_level: str = "ERROR") -> RunSummary:
     check_inputs(settings)
+    with warehouse_lock(settings.warehouse_path, "a run"):
+        summary = _run(settings, log_level)
+        if summary.success and settings.target == "duckdb":
+            summary.published_path = publish_read_copy(settings.warehouse_path)
+        return summary
+
+
+def _run(settings: Settings, log_level: str) -> RunSummary:
     from dagster import AssetCheckSeverity, DagsterInstance
 
     from orchestration.pipeline_defs import build_definitions
@@ -93,7 +147,13 @@ def run_pipeline(settings: Settings, log_level: str = "ERROR") -> RunSummary:
             # The summary below is the interface; step logs stay available at --log-level info.
             run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
         )
+        step_seconds = {
+            stats.step_key: stats.end_time - stats.start_time
+            for stats in instance.get_run_step_stats(result.run_id)
+            if stats.start_time and stats.end_time
+        }
     summary = RunSummary(success=result.success, settings=settings, log_path=log_path)
+    summary.step_seconds = step_seconds
     for event in result.all_events:
         if event.is_step_failure:
             summary.failed_steps.append(f"{event.step_key}: {event.event_specific_data.error.message.strip()}")
@@ -104,10 +164,10 @@ def run_pipeline(settings: Settings, log_level: str = "ERROR") -> RunSummary:
             summary.rows_rejected_now += int(meta["rows_rejected"].value)
     for evaluation in result.get_asset_check_evaluations():
         name = evaluation.check_name
-        if name == FRESHNESS_CHECK:
-            text = evaluation.metadata.get("summary")
-            summary.freshness.append(ContractLine(name, evaluation.passed, text.value if text else ""))
-            continue
+        if name == FRESHNESS_CONTRACT and not evaluation.passed:
+            failures = evaluation.metadata.get("failures")
+            for failure in failures.value if failures else []:
+                summary.freshness += [ContractLine(name, False, late) for late in failure.split("; ")]
         if name.startswith(
             (
                 "not_null",
@@ -128,36 +188,59 @@ def run_pipeline(settings: Settings, log_level: str = "ERROR") -> RunSummary:
                     summary.dbt_failures.append(failed)
             continue
         text = evaluation.metadata.get("summary")
-        summary.contracts.append(ContractLine(name, evaluation.passed, text.value if text else ""))
+        blocking = evaluation.severity != AssetCheckSeverity.WARN
+        summary.contracts.append(ContractLine(name, evaluation.passed, text.value if text else "", blocking))
     _read_figures(summary)
     return summary
 
 
+def _open_marts(settings: Settings):
+    """A read-only view of where the marts live: the DuckDB file, or the server target."""
+    if settings.target == "duckdb":
+        return (
+            duckdb.connect(str(settings.warehouse_path), read_only=True) if settings.warehouse_path.exists() else None
+        )
+    from orchestration.ingest.publish import connect_postgres
+
+    return connect_postgres()
+
+
+def _rows(con, sql: str, params: list | None = None) -> list[tuple]:
+    """Rows of a query on either connection kind (DuckDB's own API or DB-API cursors); `?` placeholders."""
+    if isinstance(con, duckdb.DuckDBPyConnection):
+        return con.execute(sql, params or []).fetchall()
+    with con.cursor() as cursor:
+        cursor.execute(sql.replace("?", "%s"), params or None)
+        return cursor.fetchall()
+
+
 def _read_figures(summary: RunSummary) -> None:
-    path = summary.settings.warehouse_path
-    if not path.exists():
+    con = _open_marts(summary.settings)
+    if con is None:
         return
-    con = duckdb.connect(str(path), read_only=True)
     try:
         tables = {
-            row[0]
-            for row in con.execute("select table_schema || '.' || table_name from information_schema.tables").fetchall()
+            row[0] for row in _rows(con, "select table_schema || '.' || table_name from information_schema.tables")
         }
         if "raw.load_manifest" in tables:
-            summary.files_total, summary.rows_total = con.execute(
-                "select count(*) filter (where status = 'loaded'), coalesce(sum(rows_loaded), 0) from raw.load_manifest"
-            ).fetchone()
-            summary.rejects_total = con.execute("select count(*) from raw.load_rejects").fetchone()[0]
+            summary.files_total, summary.rows_total = _rows(
+                con,
+                "select count(*) filter (where status = 'loaded'), coalesce(sum(rows_loaded), 0) "
+                "from raw.load_manifest",
+            )[0]
+            summary.rejects_total = _rows(con, "select count(*) from raw.load_rejects")[0][0]
         if "marts.rpt_source_conservation" in tables:
             summary.sources = [
                 tuple(row)
-                for row in con.execute(
+                for row in _rows(
+                    con,
                     "select source, raw_records, canonical_rows, deduplicated_rows, quarantined_rows, "
-                    "non_attempt_rows from marts.rpt_source_conservation where raw_records > 0 order by source"
-                ).fetchall()
+                    "non_attempt_rows from marts.rpt_source_conservation where raw_records > 0 order by source",
+                )
             ]
         if "marts.fct_ai_requests" in tables:
-            row = con.execute(
+            row = _rows(
+                con,
                 """
                 select
                     count(*),
@@ -165,20 +248,29 @@ def _read_figures(summary: RunSummary) -> None:
                     count(*) filter (where pricing_status <> 'priced'),
                     coalesce(sum(list_cost_usd) filter (where owner_team = 'unallocated')
                         / nullif(sum(list_cost_usd), 0), 0),
-                    coalesce(count(*) filter (where environment = 'prod' and owner_team = 'unallocated')
-                        / nullif(count(*) filter (where environment = 'prod'), 0), 0)
+                    coalesce(cast(count(*) filter (where environment = 'prod' and owner_team = 'unallocated')
+                        as double precision) / nullif(count(*) filter (where environment = 'prod'), 0), 0)
                 from marts.fct_ai_requests
-                """
-            ).fetchone()
+                """,
+            )[0]
             (summary.attempts_billable, cost, summary.unpriced_attempts, share_cost, share_req) = row
+            summary.unpriced_models = [
+                f"{provider}/{model}"
+                for provider, model in _rows(
+                    con,
+                    "select provider, coalesce(billable_model, selected_model) as model from marts.fct_ai_requests "
+                    "where pricing_status <> 'priced' group by 1, 2 order by count(*) desc, 1, 2",
+                )
+            ]
             summary.list_cost_usd = float(cost)
             summary.unallocated_cost_share = float(share_cost)
             summary.unallocated_request_share_prod = float(share_req)
             summary.months = [
                 (str(month)[:7], float(cost))
-                for month, cost in con.execute(
-                    "select billing_month, sum(list_cost_usd) from marts.fct_chargeback_monthly group by 1 order by 1"
-                ).fetchall()
+                for month, cost in _rows(
+                    con,
+                    "select billing_month, sum(list_cost_usd) from marts.fct_chargeback_monthly group by 1 order by 1",
+                )
             ]
     finally:
         con.close()
@@ -195,6 +287,28 @@ def _source_lines(summary: RunSummary) -> list[str]:
     return lines
 
 
+def _unpriced_lines(summary: RunSummary) -> list[str]:
+    """A model without a price is charged nothing until priced: say which, and how to price them."""
+    if not summary.unpriced_models:
+        return []
+    shown = ", ".join(summary.unpriced_models[:5]) + (
+        f" and {len(summary.unpriced_models) - 5} more" if len(summary.unpriced_models) > 5 else ""
+    )
+    return [
+        f"  no price for       {shown}: add a row to seeds/model_price_overrides.csv (or a line to "
+        "seeds/model_aliases.csv), run `chargeback prices sync`, then run again; see marts.rpt_unpriced_usage"
+    ]
+
+
+def _marts_location(settings: Settings) -> str:
+    if settings.target == "duckdb":
+        return str(settings.warehouse_path)
+    return (
+        f"postgres://{os.environ.get('PGHOST', 'localhost')}:{os.environ.get('PGPORT', '5432')}/"
+        f"{os.environ.get('PGDATABASE', os.environ.get('PGUSER', ''))}"
+    )
+
+
 def format_summary(summary: RunSummary) -> str:
     s = summary.settings
     lines = [
@@ -205,6 +319,7 @@ def format_summary(summary: RunSummary) -> str:
         f"  rows quarantined   {summary.rows_rejected_now:,} new ({summary.rejects_total:,} in raw.load_rejects)",
         *_source_lines(summary),
         f"  billable attempts  {summary.attempts_billable:,} ({summary.unpriced_attempts:,} unpriced: unknown model)",
+        *_unpriced_lines(summary),
         f"  total list cost    ${summary.list_cost_usd:,.2f}",
     ]
     lines += [f"    {month}          ${cost:,.2f}" for month, cost in summary.months]
@@ -214,7 +329,8 @@ def format_summary(summary: RunSummary) -> str:
         "  contracts",
     ]
     for contract in summary.contracts:
-        lines.append(f"    {'PASS' if contract.passed else 'FAIL'}  {contract.name}: {contract.summary}")
+        status = "PASS" if contract.passed else ("FAIL" if contract.blocking else "WARN")
+        lines.append(f"    {status}  {contract.name}: {contract.summary}")
     if summary.dbt_warnings:
         lines.append(f"  dbt tests warned   {len(summary.dbt_warnings)}")
         lines += [f"    {warning}" for warning in summary.dbt_warnings]
@@ -224,7 +340,8 @@ def format_summary(summary: RunSummary) -> str:
     for failure in summary.failed_steps:
         lines.append(f"  step failed        {failure}")
     lines += [
-        f"  marts              {s.warehouse_path} (schema marts: fct_ai_requests, fct_chargeback_monthly)",
+        f"  marts              {_marts_location(s)} (schema marts: fct_ai_requests, fct_chargeback_monthly)",
+        *([f"  read copy for BI   {summary.published_path} (never locked by a run)"] if summary.published_path else []),
         f"  Data Docs          {Path(s.data_docs_dir) / 'index.html'}",
         f"  run log            {summary.log_path}",
     ]

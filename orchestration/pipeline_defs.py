@@ -67,12 +67,14 @@ def build_definitions(settings: Settings) -> Definitions:
                 project_dir=dbt_project,
                 profiles_dir=str(dbt_project.profiles_dir),
                 dbt_executable=dbt_executable(),
+                target=settings.target,
             ),
             "warehouse": WarehouseResource(
                 landing_dir=str(settings.landing_dir),
                 warehouse_path=str(settings.warehouse_path),
                 data_docs_dir=str(settings.data_docs_dir),
                 posting_dir=str(settings.posted_dir),
+                target=settings.target,
             ),
         },
     )

@@ -12,6 +12,8 @@ class WarehouseResource(ConfigurableResource):
     warehouse_path: str
     data_docs_dir: str
     posting_dir: str = "data/posted"
+    # dbt target the marts are built on; on a server target the DuckDB file is the ingest store only.
+    target: str = "duckdb"
 
     @property
     def landing(self) -> Path:

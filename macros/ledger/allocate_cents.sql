@@ -30,14 +30,14 @@
             select
                 weighted.*,
                 case
-                    when pool_weight > 0 then abs_total_cents * cast(weight as double) / pool_weight
-                    else cast(abs_total_cents as double) / pool_recipients
+                    when pool_weight > 0 then abs_total_cents * cast(weight as {{ type_double() }}) / pool_weight
+                    else cast(abs_total_cents as {{ type_double() }}) / pool_recipients
                 end as exact_share
             from (
                 select
                     {{ relation }}.*,
                     abs(total_cents) as abs_total_cents,
-                    sum(cast(weight as double)) over (partition by {{ pool }}) as pool_weight,
+                    sum(cast(weight as {{ type_double() }})) over (partition by {{ pool }}) as pool_weight,
                     count(*) over (partition by {{ pool }}) as pool_recipients
                 from {{ relation }}
             ) as weighted

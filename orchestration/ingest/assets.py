@@ -1,17 +1,12 @@
 """Ingest assets: one per raw table, all through the shared loader (orchestration/ingest/loader.py).
 
 Adding a source: write its adapter, add one `IngestSpec` line below, add its dbt source and staging model.
-Each asset also reports the source's freshness (how long since a new landing file last arrived) as a
-non-blocking asset check, so a daily run with nothing new says which source is late.
+Which source is late is the data contract rpt_source_freshness__sources_fresh (orchestration/quality).
 """
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 
 from dagster import (
-    AssetCheckResult,
-    AssetCheckSeverity,
-    AssetCheckSpec,
     AssetExecutionContext,
     AssetKey,
     AssetsDefinition,
@@ -26,12 +21,9 @@ from orchestration.ingest.litellm import LiteLLMPayloadAdapter, LiteLLMSpendLogs
 from orchestration.ingest.loader import Adapter, LoadReport, connect_warehouse, ensure_raw_tables, load_source
 from orchestration.ingest.otel import OtelSpansAdapter
 from orchestration.ingest.provider_usage import AnthropicUsageAdapter, OpenAIUsageAdapter
+from orchestration.ingest.publish import publish_new_loads
 from orchestration.resources import WarehouseResource
 from orchestration.settings import hash_salt
-
-# A source whose newest file arrived longer ago than this is reported late.
-FRESHNESS_MAX_AGE = timedelta(hours=36)
-FRESHNESS_CHECK = "freshness"
 
 
 @dataclass(frozen=True)
@@ -76,37 +68,17 @@ INGEST_SPECS: tuple[IngestSpec, ...] = (
 ADAPTERS = [spec.adapter for spec in INGEST_SPECS]
 
 
-def ingest_source(adapter: Adapter, warehouse: WarehouseResource) -> tuple[LoadReport, datetime | None]:
-    """Load the source's new files; return the report and when the source's newest file arrived."""
+def ingest_source(adapter: Adapter, warehouse: WarehouseResource) -> LoadReport:
+    """Load the source's new files (how recently each source delivered: marts.rpt_source_freshness)."""
     salt = hash_salt()
     con = connect_warehouse(warehouse.warehouse)
     try:
         ensure_raw_tables(con, ADAPTERS)
         report = load_source(con, adapter, warehouse.landing, salt)
-        newest = con.execute(
-            "select max(loaded_at) from raw.load_manifest where source = ?", [adapter.source]
-        ).fetchone()[0]
-        return report, newest
+        publish_new_loads(con, warehouse.target, [adapter.table, "load_manifest", "load_rejects"])
+        return report
     finally:
         con.close()  # dbt runs in another process and needs the file
-
-
-def freshness_result(source: str, newest: datetime | None, now: datetime | None = None) -> AssetCheckResult:
-    now = now or datetime.now(UTC).replace(tzinfo=None)
-    if newest is None:
-        passed, text = False, f"{source}: no file has arrived yet"
-    else:
-        age = now - newest
-        passed = age <= FRESHNESS_MAX_AGE
-        hours = age.total_seconds() / 3600
-        text = f"{source}: newest file arrived {hours:.1f} h ago" + ("" if passed else " (late)")
-    return AssetCheckResult(
-        check_name=FRESHNESS_CHECK,
-        passed=passed,
-        severity=AssetCheckSeverity.WARN,
-        description=text,
-        metadata={"summary": text, "newest_file_arrived_at": str(newest) if newest else ""},
-    )
 
 
 def build_ingest_asset(spec: IngestSpec) -> AssetsDefinition:
@@ -117,16 +89,9 @@ def build_ingest_asset(spec: IngestSpec) -> AssetsDefinition:
         group_name="raw",
         description=f"{spec.description} Loaded into raw.{adapter.table} (rejects to raw.load_rejects).",
         kinds={"duckdb", "python"},
-        check_specs=[
-            AssetCheckSpec(
-                FRESHNESS_CHECK,
-                asset=spec.key,
-                description=f"A new {adapter.source} file arrived within {FRESHNESS_MAX_AGE}.",
-            )
-        ],
     )
     def _ingest(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
-        report, newest = ingest_source(adapter, warehouse)
+        report = ingest_source(adapter, warehouse)
         for result in report.files:
             if result.status != "already_loaded":
                 context.log.info(
@@ -141,7 +106,6 @@ def build_ingest_asset(spec: IngestSpec) -> AssetsDefinition:
                 "rows_loaded": report.rows_loaded,
                 "rows_rejected": report.rows_rejected,
             },
-            check_results=[freshness_result(adapter.source, newest)],
         )
 
     return _ingest

@@ -4,6 +4,7 @@ from dagster import AssetExecutionContext, AssetKey, MaterializeResult, asset
 
 from orchestration.ingest.invoices import InvoicesAdapter
 from orchestration.ingest.loader import connect_warehouse, ensure_raw_tables, load_source
+from orchestration.ingest.publish import publish_new_loads
 from orchestration.resources import WarehouseResource
 
 
@@ -19,6 +20,7 @@ def raw_invoice_lines(context: AssetExecutionContext, warehouse: WarehouseResour
     try:
         ensure_raw_tables(con, [adapter])
         report = load_source(con, adapter, warehouse.landing, salt="")
+        publish_new_loads(con, warehouse.target, [adapter.table, "load_manifest", "load_rejects"])
     finally:
         con.close()
     context.log.info(

@@ -22,6 +22,7 @@ from typing import Protocol
 import duckdb
 import pyarrow as pa
 
+from orchestration.faults import fault_point
 from orchestration.settings import ConfigError
 
 LINES_PER_BATCH = 250_000
@@ -156,7 +157,8 @@ def _read_bytes(path: Path) -> tuple[bytes, str | None]:
     """The file's content, decompressed when gzip. A truncated or corrupt gzip yields what could be read
     plus the reason, so its good lines still load and the damage is quarantined."""
     raw = path.read_bytes()
-    if not (path.suffix == ".gz" or raw[:2] == b"\x1f\x8b"):
+    named_gzip = path.suffix == ".gz"
+    if not (named_gzip or raw[:2] == b"\x1f\x8b"):
         return raw, None
     out = bytearray()
     decompressor = zlib.decompressobj(16 + zlib.MAX_WBITS)
@@ -168,8 +170,12 @@ def _read_bytes(path: Path) -> tuple[bytes, str | None]:
             if data:  # a multi-member gzip: start the next member
                 decompressor = zlib.decompressobj(16 + zlib.MAX_WBITS)
         if not decompressor.eof:
+            if not named_gzip and not out:
+                return raw, None  # a text file whose first bytes only look like gzip's
             return bytes(out), "truncated_gzip: the compressed stream ends early"
     except (zlib.error, gzip.BadGzipFile, EOFError) as exc:
+        if not named_gzip and not out:
+            return raw, None  # a text file whose first bytes only look like gzip's: read it as text
         return bytes(out), f"corrupt_gzip: {exc}"
     return bytes(out), None
 
@@ -284,6 +290,7 @@ def load_file(con: duckdb.DuckDBPyConnection, adapter: Adapter, path: Path, land
             )
             result.rows_rejected += 1
             result.lines_read += 1
+        fault_point("load")
         con.execute(
             "insert into raw.load_manifest values (?, ?, ?, ?, ?, ?, ?, ?, 'loaded', null, ?)",
             [

@@ -25,6 +25,7 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
+from orchestration.faults import fault_point
 from orchestration.quality.contracts import ContractResult, run_contracts
 from orchestration.settings import ConfigError
 
@@ -125,7 +126,9 @@ def post_month(
         kind = "adjustment" if adjustment else "original"
         posted_at = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
         posting_id = f"{month}-{kind}-{posted_at:%Y%m%dT%H%M%S}"
+        _set_aside_orphans(con, posting_dir, month)
         directory = _write_files(posting_dir, month, posting_id, lines, contracts, approved_by, kind, posted_at)
+        fault_point("posting")
         con.execute("begin transaction")
         con.register("posting_lines", lines)
         con.execute(
@@ -137,6 +140,21 @@ def post_month(
     finally:
         con.close()
     return PostResult(posting_id, month, kind, directory, lines.num_rows, _totals(lines))
+
+
+def _set_aside_orphans(con: duckdb.DuckDBPyConnection, posting_dir: Path, month: str) -> None:
+    """A posting folder the ledger does not record is what a crash between writing the files and recording
+    the lines leaves behind; it never counted as posted. Rename it out of the way (kept, hidden) so the
+    month has one posting folder per recorded posting."""
+    month_dir = posting_dir / month
+    if not month_dir.is_dir():
+        return
+    recorded = {row[0] for row in con.execute("select distinct posting_id from marts.posted_ledger").fetchall()}
+    for folder in month_dir.iterdir():
+        if folder.is_dir() and folder.name.endswith(".partial"):
+            shutil.rmtree(folder, ignore_errors=True)
+        elif folder.is_dir() and not folder.name.startswith(".") and folder.name not in recorded:
+            folder.rename(month_dir / f".orphaned-{folder.name}")
 
 
 def _lines_to_post(con: duckdb.DuckDBPyConnection, month_start: date, adjustment: bool) -> pa.Table:

@@ -11,6 +11,7 @@ from dagster import (
 )
 from dagster_dbt import get_asset_key_for_model
 
+from orchestration.faults import fault_point
 from orchestration.quality.contracts import CONTRACTS, ContractResult, Thresholds, run_contracts
 from orchestration.resources import WarehouseResource
 from orchestration.settings import PROJECT_DIR
@@ -50,7 +51,9 @@ def contract_check_result(result: ContractResult) -> AssetCheckResult:
 )
 def data_contracts(warehouse: WarehouseResource):
     thresholds = Thresholds.from_dbt_vars(PROJECT_DIR / "dbt_project.yml")
-    for result in run_contracts(warehouse.warehouse, warehouse.data_docs, thresholds):
+    results = run_contracts(warehouse.warehouse, warehouse.data_docs, thresholds, target=warehouse.target)
+    fault_point("contracts")
+    for result in results:
         yield contract_check_result(result)
 
 

@@ -17,8 +17,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import great_expectations as gx
+import sqlalchemy
 import yaml
 from great_expectations.core import ExpectationSuiteValidationResult, ExpectationValidationResult
 from great_expectations.core.run_identifier import RunIdentifier
@@ -124,7 +124,7 @@ class ContractResult:
 
 def _sql_share(value: float) -> str:
     # A double literal, so the comparison with a computed share is exact at the boundary (1/50 vs 0.02).
-    return f"cast({float(value)!r} as double)"
+    return f"cast({float(value)!r} as double precision)"
 
 
 # Failure texts live beside each expectation in its `meta` (and so show in Data Docs too):
@@ -174,7 +174,7 @@ shares as (
         cast(request_date as varchar) as request_date,
         prod_requests,
         unallocated_requests,
-        cast(unallocated_requests as double) / prod_requests as share,
+        cast(unallocated_requests as double precision) / prod_requests as share,
         {daily_limit} as limit_share
     from daily
 )
@@ -198,9 +198,9 @@ order by share desc, request_date
 with monthly as (
     select
         billing_month,
-        coalesce(cast(sum(list_cost_usd) as double), 0) as prod_cost_usd,
+        coalesce(cast(sum(list_cost_usd) as double precision), 0) as prod_cost_usd,
         coalesce(
-            cast(sum(list_cost_usd) filter (where attribution_status = '{UNALLOCATED}') as double), 0
+            cast(sum(list_cost_usd) filter (where attribution_status = '{UNALLOCATED}') as double precision), 0
         ) as unallocated_cost_usd
     from {{batch}}
     group by billing_month
@@ -208,7 +208,7 @@ with monthly as (
 
 shares as (
     select
-        strftime(billing_month, '%Y-%m') as billing_month,
+        substring(cast(billing_month as varchar) from 1 for 7) as billing_month,
         prod_cost_usd,
         unallocated_cost_usd,
         unallocated_cost_usd / nullif(prod_cost_usd, 0) as share,
@@ -285,6 +285,8 @@ select
         case largest_explained_cause
             when 'unpriced models' then unpriced_models_usd
             when 'missing requests' then missing_requests_usd
+            when 'cache pricing' then cache_pricing_usd
+            when 'batch' then batch_usd
             else rounding_usd
         end as decimal(18, 2)
     ) as varchar) as cause_usd,
@@ -387,6 +389,35 @@ order by source
     )
 
 
+def freshness_suite(name: str, inputs: ContractInputs) -> gx.ExpectationSuite:
+    """Each source that has delivered before delivered again within its limit (rpt_source_freshness)."""
+    return gx.ExpectationSuite(
+        name=name,
+        expectations=[
+            gx.expectations.UnexpectedRowsExpectation(
+                description="Every source's newest file was loaded within source_freshness_max_hours.",
+                unexpected_rows_query="""
+select
+    source,
+    cast(cast(hours_since_last_file as decimal(18, 1)) as varchar) as hours,
+    cast(max_hours as varchar) as max_hours,
+    cast(last_file_loaded_at as varchar) as last_file_loaded_at
+from {batch}
+where not is_fresh
+order by hours_since_last_file desc, source
+""",
+                meta={
+                    "failure": "{source}: newest file loaded {hours} h ago at {last_file_loaded_at} "
+                    "(limit {max_hours} h)",
+                    "failure_unit": "sources",
+                },
+            )
+        ],
+    )
+
+
+FRESHNESS_CONTRACT = "rpt_source_freshness__sources_fresh"
+
 CONTRACTS: list[Contract] = [
     Contract(
         name="fct_ai_requests__tag_completeness",
@@ -424,6 +455,15 @@ CONTRACTS: list[Contract] = [
         rows="select * from marts.fct_invoice_reconciliation",
         build_suite=reconciliation_suite,
     ),
+    Contract(
+        name=FRESHNESS_CONTRACT,
+        asset="rpt_source_freshness",
+        # A late source is reported, not blocking: the ledger of what did arrive is still right.
+        blocking=False,
+        rows="select * from marts.rpt_source_freshness",
+        build_suite=freshness_suite,
+        monthly=False,
+    ),
 ]
 
 
@@ -434,17 +474,19 @@ def run_contracts(
     *,
     names: list[str] | None = None,
     month: str | None = None,
+    target: str = "duckdb",
 ) -> list[ContractResult]:
     """Validate the contracts in `CONTRACTS` (all, or those in `names`) against the warehouse file and
     write Data Docs. With `month` (YYYY-MM) each contract sees only the rows of that billing month, which
     is what posting a month checks.
 
     Thresholds default to the vars of the project's dbt_project.yml. The file is opened read-only and
-    released before returning, so dbt can open it read-write straight after.
+    released before returning, so dbt can open it read-write straight after. On the postgres target the
+    marts are read from the server named by the PG* variables instead of the file.
     """
     contracts = [c for c in CONTRACTS if names is None or c.name in names]
     warehouse_path = Path(warehouse_path).expanduser().resolve()
-    if not warehouse_path.is_file():
+    if target == "duckdb" and not warehouse_path.is_file():
         raise FileNotFoundError(f"No warehouse at {warehouse_path}: build it (dbt build) first.")
     data_docs_dir = Path(data_docs_dir).expanduser().resolve()
     data_docs_dir.mkdir(parents=True, exist_ok=True)
@@ -452,13 +494,10 @@ def run_contracts(
         thresholds = _project_thresholds()
 
     enable_duckdb_persisted_connection()
-    inputs = ContractInputs(thresholds=thresholds, registered=_read_registries(warehouse_path))
+    connection = _connection(warehouse_path, target)
+    inputs = ContractInputs(thresholds=thresholds, registered=_read_registries(connection))
     context = _ephemeral_context(data_docs_dir)
-    datasource = context.data_sources.add_sql(
-        name=DATASOURCE_NAME,
-        connection_string=f"duckdb:///{warehouse_path}",
-        kwargs={"connect_args": {"read_only": True}},
-    )
+    datasource = context.data_sources.add_sql(name=DATASOURCE_NAME, **connection)
     try:
         validation_definitions = []
         for contract in contracts:
@@ -502,17 +541,36 @@ def _project_thresholds() -> Thresholds:
     return Thresholds.from_dbt_vars(dbt_project_yml) if dbt_project_yml.is_file() else Thresholds()
 
 
-def _read_registries(warehouse_path: Path) -> dict[str, frozenset[str]]:
+def _connection(warehouse_path: Path, target: str) -> dict[str, Any]:
+    """SQLAlchemy connection arguments for the marts: the DuckDB file read-only, or PostgreSQL through
+    libpq's PG* variables (an empty URL lets libpq read them)."""
+    if target == "duckdb":
+        return {
+            "connection_string": f"duckdb:///{warehouse_path}",
+            "kwargs": {"connect_args": {"read_only": True}},
+        }
+    if target == "postgres":
+        return {"connection_string": "postgresql+psycopg2://"}
+    raise ValueError(f"no data contracts for target {target!r}")
+
+
+def _read_registries(connection: dict[str, Any]) -> dict[str, frozenset[str]]:
+    engine = sqlalchemy.create_engine(connection["connection_string"], **connection.get("kwargs", {}))
     registered: dict[str, frozenset[str]] = {}
-    with duckdb.connect(str(warehouse_path), read_only=True) as connection:
-        for column, (registry, key) in TAG_REGISTRIES.items():
-            try:
-                rows = connection.execute(f"select distinct {key} from {registry} where {key} is not null")
-            except duckdb.CatalogException as exc:
-                raise RuntimeError(
-                    f"{warehouse_path} has no registry table {registry}: load the seeds (dbt seed) first."
-                ) from exc
-            registered[column] = frozenset(str(row[0]) for row in rows.fetchall())
+    try:
+        with engine.connect() as sql:
+            for column, (registry, key) in TAG_REGISTRIES.items():
+                try:
+                    rows = sql.execute(
+                        sqlalchemy.text(f"select distinct {key} from {registry} where {key} is not null")
+                    )
+                except sqlalchemy.exc.DBAPIError as exc:
+                    raise RuntimeError(
+                        f"the warehouse has no registry table {registry}: load the seeds (dbt seed) first."
+                    ) from exc
+                registered[column] = frozenset(str(row[0]) for row in rows.fetchall())
+    finally:
+        engine.dispose()  # closes the file: dbt opens it read-write next
     return registered
 
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
 from helpers import FIXTURES, run_on
 
 from orchestration.pipeline import RunSummary
+from orchestration.sample.generator import generate_sample
 
 TEST_SALT = "test-salt-4f1c9a"
 ENV_KEYS = (
@@ -33,6 +35,28 @@ def _isolated_environment() -> Iterator[None]:
             os.environ.pop(key, None)
         else:
             os.environ[key] = value
+
+
+@pytest.fixture(scope="session")
+def sample_run(tmp_path_factory):
+    """A generated sample with every source, shared by the tests that read it (a re-run keeps it as is)."""
+    workdir = tmp_path_factory.mktemp("sample")
+    landing = workdir / "landing"
+    # Ten days across the 2026-07-30 price change and a month boundary.
+    generated = generate_sample(landing, requests=3000, days=10, seed=11, start=date(2026, 7, 25))
+    first = run_on(landing, workdir)
+    return landing, workdir, first, generated
+
+
+@pytest.fixture(scope="session")
+def report_run(tmp_path_factory) -> Path:
+    """The report fixture (report_fixtures.py) through the whole pipeline; returns its work folder."""
+    from report_fixtures import write_report_landing
+
+    workdir = tmp_path_factory.mktemp("reports")
+    summary = run_on(write_report_landing(workdir / "landing"), workdir)
+    assert summary.success, summary.failed_steps
+    return workdir
 
 
 @pytest.fixture(scope="session")

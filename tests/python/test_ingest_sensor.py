@@ -1,14 +1,13 @@
-"""The landing sensor runs the refresh when files arrive (and only then); every source has an ingest
-asset with a freshness check that names a late source."""
+"""The landing sensor runs the refresh when files arrive (and only then); every source has an ingest asset.
+(Which source is late: tests/python/test_freshness_contract.py.)"""
 
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta
 
 from dagster import DagsterInstance, RunRequest, SkipReason, build_sensor_context
 
-from orchestration.ingest.assets import FRESHNESS_MAX_AGE, INGEST_SPECS, freshness_result
+from orchestration.ingest.assets import INGEST_SPECS
 from orchestration.ingest.sensors import build_landing_sensor
 from orchestration.pipeline_defs import build_definitions
 from orchestration.settings import Settings
@@ -50,13 +49,3 @@ def test_sensor_requests_a_run_for_new_files_only(tmp_path, monkeypatch):
         cursor = json.loads(context.cursor)
         assert list(cursor) == ["raw_otel/otel_spans"]
         assert isinstance(sensor(build_sensor_context(instance=instance, cursor=context.cursor)), SkipReason)
-
-
-def test_freshness_names_a_late_or_silent_source():
-    now = datetime(2026, 8, 10, 6, 0)
-    fresh = freshness_result("litellm", now - timedelta(hours=2), now)
-    late = freshness_result("bedrock", now - FRESHNESS_MAX_AGE - timedelta(hours=1), now)
-    silent = freshness_result("otel", None, now)
-    assert fresh.passed and fresh.description == "litellm: newest file arrived 2.0 h ago"
-    assert not late.passed and late.description == "bedrock: newest file arrived 37.0 h ago (late)"
-    assert not silent.passed and silent.description == "otel: no file has arrived yet"

@@ -12,15 +12,16 @@ import json
 import os
 import re
 from collections import defaultdict
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 
 import duckdb
-import pytest
+import pyarrow.parquet as pq
+from click.testing import CliRunner
 from helpers import query, run_on
 
-from orchestration.sample.generator import generate_sample
+from orchestration.cli import main
 from orchestration.settings import SEEDS_DIR
 
 TOKEN_KINDS = ("input_tokens", "cache_read_tokens", "cache_write_tokens", "cache_write_1h_tokens", "output_tokens")
@@ -118,16 +119,6 @@ def independent_totals(landing: Path) -> dict[str, Decimal]:
         if cost is not None:
             totals[record["timestamp"][:7]] += cost
     return dict(totals)
-
-
-@pytest.fixture(scope="module")
-def sample_run(tmp_path_factory):
-    workdir = tmp_path_factory.mktemp("sample")
-    landing = workdir / "landing"
-    # Ten days across the 2026-07-30 price change and a month boundary.
-    generated = generate_sample(landing, requests=3000, days=10, seed=11, start=date(2026, 7, 25))
-    first = run_on(landing, workdir)
-    return landing, workdir, first, generated
 
 
 def _mart_snapshot(warehouse: Path) -> dict[str, list[tuple]]:
@@ -278,12 +269,24 @@ def test_no_prompt_text_raw_id_or_salt_is_stored(sample_run):
     text = "\n".join(stored)
     leaked = sorted(secret for secret in secrets if secret in text)
     assert leaked == []
-    # What we write, not the exports we read (LiteLLM and OTel files carry end-user ids as exported).
+    # What we write, not the exports we read (LiteLLM and OTel files carry end-user ids as exported): the run's
+    # logs and Data Docs, and the files people take away (FOCUS export, weekly report).
+    exports = workdir / "privacy_exports"
+    for args in (["export", "focus", "--month", "2026-07"], ["report", "weekly"]):
+        result = CliRunner().invoke(
+            main, [*args, "--out", str(exports), "--warehouse", str(workdir / "warehouse.duckdb")]
+        )
+        assert result.exit_code == 0, result.output
     files = [
         p
         for p in workdir.rglob("*")
-        if p.is_file() and p.suffix in (".html", ".json", ".log", ".csv") and landing not in p.parents
+        if p.is_file() and p.suffix in (".html", ".json", ".log", ".csv", ".parquet") and landing not in p.parents
     ]
+    assert {p.suffix for p in exports.iterdir()} >= {".csv", ".parquet", ".html", ".json"}
     for path in files:
-        content = path.read_text(encoding="utf-8", errors="ignore")
+        if path.suffix == ".parquet":  # compressed pages: compare the values, not the bytes
+            table = pq.read_table(path)
+            content = "\n".join(str(v) for column in table.columns for v in column.to_pylist() if v is not None)
+        else:
+            content = path.read_text(encoding="utf-8", errors="ignore")
         assert not [secret for secret in secrets if secret in content], path

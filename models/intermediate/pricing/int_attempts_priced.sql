@@ -160,21 +160,25 @@ costed as (
         {{ token_cost_usd('cache_write_1h_tokens', 'cache_write_1h_usd_per_token') }}
             as cache_write_1h_cost_usd,
         {{ output_cost_usd('', '') }} as output_cost_usd,
-        case
-            when price_version is not null then {{ reasoning_cost_usd('', '') }}
-        end as reasoning_cost_usd
+        -- The outer casts keep the column type fixed where an engine widens CASE and + results (PostgreSQL).
+        cast(
+            case when price_version is not null then {{ reasoning_cost_usd('', '') }} end as decimal(28, 12)
+        ) as reasoning_cost_usd
     from joined
 ),
 
 totalled as (
     select
         costed.*,
-        input_cost_usd
-        + cache_read_cost_usd
-        + cache_write_cost_usd
-        + cache_write_1h_cost_usd
-        + output_cost_usd
-        + reasoning_cost_usd as list_cost_usd
+        cast(
+            input_cost_usd
+            + cache_read_cost_usd
+            + cache_write_cost_usd
+            + cache_write_1h_cost_usd
+            + output_cost_usd
+            + reasoning_cost_usd
+            as decimal(28, 12)
+        ) as list_cost_usd
     from costed
 )
 

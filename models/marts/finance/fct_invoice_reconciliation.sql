@@ -7,8 +7,16 @@
                        cost where the source has one);
       missing requests tokens the provider's usage pages show and no request log does, priced at the
                        month's realized list price of each model and token kind;
+      cache pricing    what the provider's cost pages charge for cache reads and writes (standard
+                       processing) against the ledger's cost of those tokens, net of the cache tokens already
+                       counted as missing requests;
+      batch            what the cost pages charge for batch processing against the ledger's cost of the
+                       batch attempts;
       rounding         invoices round each usage line to the cent: at most half a cent per line.
-    The rest is unexplained and is what a reviewer investigates before posting.
+    Cache pricing and batch are measured only where the cost pages break costs down by token kind
+    (cost_detail_measured; Anthropic grouped by description, OpenAI by line item), else they are 0.
+    The rest is unexplained and is what a reviewer investigates before posting; the causes and the rest
+    add up to the variance exactly.
 #}
 {%- set kinds = {
     'input_tokens': 'input_cost_usd',
@@ -92,6 +100,12 @@ missing_requests as (
         unlogged.provider,
         unlogged.billing_month,
         sum(
+            {%- for tokens in ['cache_read_tokens', 'cache_write_tokens', 'cache_write_1h_tokens'] %}
+                coalesce(unlogged.unlogged_{{ tokens }} * unit_prices.{{ tokens }}_usd_per_token, 0)
+                {{- " +" if not loop.last }}
+            {%- endfor %}
+        ) as missing_cache_usd,
+        sum(
             {%- for tokens in kinds %}
                 coalesce(unlogged.unlogged_{{ tokens }} * unit_prices.{{ tokens }}_usd_per_token, 0)
                 {{- " +" if not loop.last }}
@@ -103,6 +117,39 @@ missing_requests as (
             unlogged.provider = unit_prices.provider
             and unlogged.billing_month = unit_prices.billing_month
             and unlogged.billable_model = unit_prices.billable_model
+    group by 1, 2
+),
+
+provider_detail as (
+    select
+        provider,
+        billing_month,
+        sum(
+            case
+                when not is_batch and token_kind in ('cache_read', 'cache_write_5m', 'cache_write_1h')
+                    then amount_usd
+                else 0
+            end
+        ) as provider_cache_usd,
+        sum(case when is_batch then amount_usd else 0 end) as provider_batch_usd
+    from {{ ref('int_provider_cost_lines') }}
+    group by 1, 2
+),
+
+ledger_detail as (
+    select
+        provider,
+        billing_month,
+        coalesce(sum(
+            case
+                when not is_batch
+                    then
+                        coalesce(cache_read_cost_usd, 0) + coalesce(cache_write_cost_usd, 0)
+                        + coalesce(cache_write_1h_cost_usd, 0)
+            end
+        ), 0) as ledger_cache_usd,
+        coalesce(sum(case when is_batch then list_cost_usd end), 0) as ledger_batch_usd
+    from {{ ref('fct_ai_requests') }}
     group by 1, 2
 ),
 
@@ -127,7 +174,25 @@ joined as (
         end as variance_share,
         cast(coalesce(requests.unpriced_reported_cost_usd, 0) as decimal(38, 12)) as unpriced_models_usd,
         cast(coalesce(missing_requests.missing_requests_usd, 0) as decimal(38, 12)) as missing_requests_usd,
-        coalesce(invoice_lines.usage_line_count, 0) * 0.005 as rounding_bound_usd
+        provider_detail.provider is not null as cost_detail_measured,
+        cast(
+            case
+                when provider_detail.provider is not null
+                    then
+                        provider_detail.provider_cache_usd - coalesce(ledger_detail.ledger_cache_usd, 0)
+                        - coalesce(missing_requests.missing_cache_usd, 0)
+                else 0
+            end as decimal(38, 12)
+        ) as cache_pricing_usd,
+        cast(
+            case
+                when provider_detail.provider is not null
+                    then provider_detail.provider_batch_usd - coalesce(ledger_detail.ledger_batch_usd, 0)
+                else 0
+            end as decimal(38, 12)
+        ) as batch_usd,
+        -- At the causes' scale: least/greatest over mixed decimal scales truncate on some engines.
+        cast(coalesce(invoice_lines.usage_line_count, 0) * 0.005 as decimal(38, 12)) as rounding_bound_usd
     from variance
     left join invoice_totals
         on
@@ -149,6 +214,14 @@ joined as (
         on
             variance.provider = missing_requests.provider
             and variance.billing_month = missing_requests.billing_month
+    left join provider_detail
+        on
+            variance.provider = provider_detail.provider
+            and variance.billing_month = provider_detail.billing_month
+    left join ledger_detail
+        on
+            variance.provider = ledger_detail.provider
+            and variance.billing_month = ledger_detail.billing_month
 ),
 
 explained as (
@@ -156,9 +229,15 @@ explained as (
         joined.*,
         {# the rounding a variance of this sign can hide, after the causes above #}
         case
-            when variance_usd - unpriced_models_usd - missing_requests_usd > 0
-                then least(variance_usd - unpriced_models_usd - missing_requests_usd, rounding_bound_usd)
-            else greatest(variance_usd - unpriced_models_usd - missing_requests_usd, -rounding_bound_usd)
+            when variance_usd - unpriced_models_usd - missing_requests_usd - cache_pricing_usd - batch_usd > 0
+                then least(
+                    variance_usd - unpriced_models_usd - missing_requests_usd - cache_pricing_usd - batch_usd,
+                    rounding_bound_usd
+                )
+            else greatest(
+                variance_usd - unpriced_models_usd - missing_requests_usd - cache_pricing_usd - batch_usd,
+                -rounding_bound_usd
+            )
         end as rounding_usd
     from joined
 ),
@@ -166,17 +245,25 @@ explained as (
 final as (
     select
         explained.*,
-        variance_usd - unpriced_models_usd - missing_requests_usd - rounding_usd as unexplained_usd,
+        variance_usd - unpriced_models_usd - missing_requests_usd - cache_pricing_usd - batch_usd - rounding_usd
+            as unexplained_usd,
         case
             when not has_invoice then 'no invoice'
-            when
-                unpriced_models_usd <> 0
-                and abs(unpriced_models_usd) >= abs(missing_requests_usd)
-                and abs(unpriced_models_usd) >= abs(rounding_usd)
-                then 'unpriced models'
-            when missing_requests_usd <> 0 and abs(missing_requests_usd) >= abs(rounding_usd)
-                then 'missing requests'
-            when rounding_usd <> 0 then 'rounding'
+            {%- set causes = [
+                ('unpriced_models_usd', 'unpriced models'),
+                ('missing_requests_usd', 'missing requests'),
+                ('cache_pricing_usd', 'cache pricing'),
+                ('batch_usd', 'batch'),
+                ('rounding_usd', 'rounding'),
+            ] %}
+            {%- for column, label in causes %}
+                when
+                    {{ column }} <> 0
+                    {%- for other, _ in causes if other != column %}
+                        and abs({{ column }}) >= abs({{ other }})
+                    {%- endfor %}
+                    then '{{ label }}'
+            {%- endfor %}
             else 'none'
         end as largest_explained_cause,
         has_invoice

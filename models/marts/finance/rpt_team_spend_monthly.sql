@@ -28,7 +28,7 @@ shares as (
         teams.*,
         effective_cost_usd / nullif(sum(effective_cost_usd) over (partition by billing_month), 0)
             as cost_share,
-        cast(request_count as double)
+        cast(request_count as {{ type_double() }})
         / nullif(sum(request_count) over (partition by billing_month), 0) as request_share,
         rank() over (partition by billing_month order by effective_cost_usd desc) as cost_rank,
         rank() over (partition by billing_month order by request_count desc) as request_rank

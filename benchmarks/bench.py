@@ -1,0 +1,249 @@
+"""Benchmark: the whole pipeline against two baselines on the same generated landing folder, in one run.
+
+    python benchmarks/bench.py --requests 1000000 [--days 30] [--workdir DIR] [--keep]
+
+Three measurements, each in its own process so peak memory is its own:
+  pipeline  `run_pipeline` (the `chargeback run` code path): load every source, dbt build, contracts.
+  floor     what the engine needs at least: DuckDB loads the same raw JSON files into tables, then one
+            priced daily aggregation of the gateway log by team and model.
+  pandas    a plain pandas script doing that aggregation from the gateway JSON lines.
+It prints wall time per stage, rows per second, peak memory and the ratios pipeline/floor and
+pandas/pipeline. Figures vary with the machine; the ratios are what carries over.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+PRICES = PROJECT_DIR / "seeds" / "model_prices.csv"
+BENCH_SALT = "benchmark-salt-not-a-secret"
+
+
+def _peak_mib() -> float:
+    """Peak resident memory of this process and of the processes it waited for (dbt runs as a child)."""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return max(own, children) / 1024  # ru_maxrss is in KiB on Linux
+
+
+def child_pipeline(landing: Path, workdir: Path) -> dict:
+    from orchestration.pipeline import run_pipeline
+    from orchestration.settings import Settings
+
+    settings = Settings(
+        landing_dir=landing, warehouse_path=workdir / "warehouse.duckdb", data_docs_dir=workdir / "data_docs"
+    )
+    started = time.perf_counter()
+    summary = run_pipeline(settings)
+    wall = time.perf_counter() - started
+    steps = summary.step_seconds
+    return {
+        "success": summary.success,
+        "wall": wall,
+        "load": sum(seconds for step, seconds in steps.items() if step.startswith("raw")),
+        "dbt_build": steps.get("chargeback_dbt_assets", 0.0),
+        "contracts": steps.get("data_contracts", 0.0),
+        "raw_rows": summary.rows_total,
+        "attempts": summary.attempts_billable,
+        "list_cost_usd": summary.list_cost_usd,
+        "peak_mib": _peak_mib(),
+    }
+
+
+# Gateway usage priced at the latest standard price of the selected model: enough to make the
+# aggregation real work (a join and arithmetic per row) without the pipeline's full pricing rules.
+FLOOR_AGGREGATION = """
+    with prices as (
+        select model, input_usd_per_mtok, coalesce(cache_read_usd_per_mtok, input_usd_per_mtok) as cache_usd,
+               output_usd_per_mtok,
+               row_number() over (partition by model order by effective_from desc) as newest
+        from read_csv('{prices}', header = true)
+        where processing = 'standard' and service_tier = 'default' and tier_min_input_tokens = 0
+    )
+    select cast(g."timestamp" as date) as request_date, g.tags.owner_team as owner_team, g.selected_model,
+           count(*) as requests,
+           sum(g.usage.input_tokens * p.input_usd_per_mtok + g.usage.cache_read_tokens * p.cache_usd
+               + g.usage.output_tokens * p.output_usd_per_mtok) / 1e6 as cost_usd
+    from raw_gateway as g
+    left join prices as p on p.model = g.selected_model and p.newest = 1
+    group by all
+"""
+
+
+def child_floor(landing: Path, workdir: Path) -> dict:
+    import duckdb
+
+    (workdir / "floor.duckdb").unlink(missing_ok=True)
+    con = duckdb.connect(str(workdir / "floor.duckdb"))
+    started = time.perf_counter()
+    rows = 0
+    for folder in sorted(p for p in landing.iterdir() if p.is_dir() and p.name != "invoices"):
+        table = f"raw_{folder.name}"
+        patterns = [
+            str(folder / "**" / f"*{ext}") for ext in (".jsonl", ".json", ".json.gz") if any(folder.rglob(f"*{ext}"))
+        ]
+        source = f"read_json_auto({patterns!r}, union_by_name = true, ignore_errors = true)"
+        columns = con.execute(f"describe select * from {source}").fetchall()
+        if [c[1] for c in columns] == ["JSON"]:
+            # A few non-object lines make detection fall back to one JSON column: take the schema of the
+            # first line instead, as anyone loading these files would.
+            first = next(folder.rglob("*.jsonl"))
+            sample = workdir / "schema_sample.jsonl"
+            sample.write_text(first.open().readline())
+            schema = con.execute(f"describe select * from read_json_auto('{sample}')").fetchall()
+            spec = "{" + ", ".join(f"'{name}': '{kind}'" for name, kind, *_ in schema) + "}"
+            source = (
+                f"read_json({patterns!r}, columns = {spec}, format = 'newline_delimited', "
+                "union_by_name = true, ignore_errors = true)"
+            )
+        con.execute(f"create table {table} as select * from {source}")
+        rows += con.execute(f"select count(*) from {table}").fetchone()[0]
+    load = time.perf_counter() - started
+    con.execute("create table daily_cost as " + FLOOR_AGGREGATION.format(prices=PRICES))
+    total = con.execute("select sum(cost_usd) from daily_cost").fetchone()[0]
+    wall = time.perf_counter() - started
+    con.close()
+    return {
+        "wall": wall,
+        "load": load,
+        "aggregate": wall - load,
+        "raw_rows": rows,
+        "cost_usd": total,
+        "peak_mib": _peak_mib(),
+    }
+
+
+def child_pandas(landing: Path, workdir: Path) -> dict:
+    import pandas as pd
+
+    started = time.perf_counter()
+    records = []
+    for path in sorted((landing / "gateway").rglob("*.jsonl")):
+        with path.open() as lines:
+            for line in lines:
+                try:  # the exports carry the odd malformed line; a script has to skip it too
+                    records.append(json.loads(line))
+                except json.JSONDecodeError:
+                    continue
+    frame = pd.json_normalize(records)
+    requests = pd.DataFrame(
+        {
+            "request_date": pd.to_datetime(frame["timestamp"], utc=True, format="ISO8601", errors="coerce").dt.date,
+            "owner_team": frame["tags.owner_team"],
+            "selected_model": frame["selected_model"],
+            "input_tokens": frame["usage.input_tokens"],
+            "cache_read_tokens": frame["usage.cache_read_tokens"],
+            "output_tokens": frame["usage.output_tokens"],
+        }
+    )
+    load = time.perf_counter() - started
+    prices = pd.read_csv(PRICES)
+    prices = prices[
+        (prices.processing == "standard") & (prices.service_tier == "default") & (prices.tier_min_input_tokens == 0)
+    ]
+    prices = prices.sort_values("effective_from").groupby("model").tail(1)
+    prices = prices.assign(cache_usd=prices.cache_read_usd_per_mtok.fillna(prices.input_usd_per_mtok))
+    priced = requests.merge(
+        prices[["model", "input_usd_per_mtok", "cache_usd", "output_usd_per_mtok"]],
+        left_on="selected_model",
+        right_on="model",
+        how="left",
+    )
+    priced["cost_usd"] = (
+        priced.input_tokens * priced.input_usd_per_mtok
+        + priced.cache_read_tokens * priced.cache_usd
+        + priced.output_tokens * priced.output_usd_per_mtok
+    ) / 1e6
+    daily = priced.groupby(["request_date", "owner_team", "selected_model"], dropna=False).agg(
+        requests=("cost_usd", "size"), cost_usd=("cost_usd", "sum")
+    )
+    wall = time.perf_counter() - started
+    return {
+        "wall": wall,
+        "load": load,
+        "aggregate": wall - load,
+        "raw_rows": len(requests),
+        "cost_usd": float(daily.cost_usd.sum()),
+        "peak_mib": _peak_mib(),
+    }
+
+
+CHILDREN = {"pipeline": child_pipeline, "floor": child_floor, "pandas": child_pandas}
+
+
+def measure(name: str, landing: Path, workdir: Path) -> dict:
+    env = {**os.environ, "CHARGEBACK_HASH_SALT": os.environ.get("CHARGEBACK_HASH_SALT", BENCH_SALT)}
+    env.setdefault("DBT_PROFILES_DIR", str(PROJECT_DIR / "profiles"))
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", name, "--landing", str(landing), "--workdir", str(workdir)],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--requests", type=int, default=100_000)
+    parser.add_argument("--days", type=int, default=30)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--workdir", type=Path, default=None)
+    parser.add_argument("--keep", action="store_true", help="Keep the landing folder and warehouses.")
+    parser.add_argument("--child", choices=sorted(CHILDREN), help=argparse.SUPPRESS)
+    parser.add_argument("--landing", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+
+    if args.child:
+        print(json.dumps(CHILDREN[args.child](args.landing, args.workdir)))
+        return
+
+    from orchestration.sample.generator import generate_sample
+
+    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="chargeback-bench-"))
+    landing = workdir / "landing"
+    started = time.perf_counter()
+    generate_sample(landing, requests=args.requests, days=args.days, seed=args.seed, start=date(2026, 7, 1))
+    size_mib = sum(p.stat().st_size for p in landing.rglob("*") if p.is_file()) / 2**20
+    print(
+        f"input: {args.requests:,} requests over {args.days} days, {size_mib:,.0f} MiB of landing files "
+        f"(generated in {time.perf_counter() - started:.0f} s)"
+    )
+
+    results = {}
+    for name in ("floor", "pandas", "pipeline"):
+        (workdir / name).mkdir(parents=True, exist_ok=True)
+        results[name] = measure(name, landing, workdir / name)
+
+    pipe, floor, pand = results["pipeline"], results["floor"], results["pandas"]
+    print(
+        f"pipeline  {pipe['wall']:8.1f} s  load {pipe['load']:.1f} s, dbt build {pipe['dbt_build']:.1f} s, "
+        f"contracts {pipe['contracts']:.1f} s; "
+        f"{pipe['raw_rows']:,} raw rows ({pipe['raw_rows'] / pipe['wall']:,.0f}/s), "
+        f"{pipe['attempts']:,} attempts, peak {pipe['peak_mib']:,.0f} MiB, success={pipe['success']}"
+    )
+    for name, res in (("floor", floor), ("pandas", pand)):
+        print(
+            f"{name:<8}  {res['wall']:8.1f} s  load {res['load']:.1f} s, aggregate {res['aggregate']:.1f} s; "
+            f"{res['raw_rows']:,} rows ({res['raw_rows'] / res['wall']:,.0f}/s), peak {res['peak_mib']:,.0f} MiB"
+        )
+    print(f"ratio pipeline / DuckDB floor   {pipe['wall'] / floor['wall']:.2f}x")
+    print(f"ratio pandas / pipeline         {pand['wall'] / pipe['wall']:.2f}x")
+    if not args.keep and args.workdir is None:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
