@@ -22,6 +22,8 @@ from click.testing import CliRunner
 from helpers import query, run_on
 
 from orchestration.cli import main
+from orchestration.pipeline import format_summary
+from orchestration.sample.generator import UNKNOWN_MODEL
 from orchestration.settings import SEEDS_DIR
 
 TOKEN_KINDS = ("input_tokens", "cache_read_tokens", "cache_write_tokens", "cache_write_1h_tokens", "output_tokens")
@@ -133,6 +135,22 @@ def test_sample_run_succeeds_and_contracts_pass(sample_run):
     assert summary.success, (summary.failed_steps, summary.dbt_failures)
     assert summary.contracts and all(c.passed for c in summary.contracts), summary.contracts
     assert summary.rows_rejected_now >= 3
+
+
+def test_a_model_without_a_price_is_named_with_what_to_do(sample_run):
+    """An unknown model is null-priced, never zero: the run summary names it and says how to price it."""
+    _, warehouse_dir, summary, _ = sample_run
+    assert summary.unpriced_models == [f"openai/{UNKNOWN_MODEL}"]
+    unpriced = query(
+        warehouse_dir / "warehouse.duckdb",
+        "select count(*), count(list_cost_usd) from marts.fct_ai_requests where pricing_status <> 'priced'",
+    )
+    assert unpriced == [(summary.unpriced_attempts, 0)] and summary.unpriced_attempts > 0
+    (line,) = [text for text in format_summary(summary).splitlines() if "no price for" in text]
+    assert line == (
+        f"  no price for       openai/{UNKNOWN_MODEL}: add a row to seeds/model_price_overrides.csv (or a line "
+        "to seeds/model_aliases.csv), run `chargeback prices sync`, then run again; see marts.rpt_unpriced_usage"
+    )
 
 
 def test_list_cost_equals_independent_recomputation_and_ledger(sample_run):
