@@ -5,6 +5,10 @@
     (seeds/owner_comments.csv). A line that spent last week and nothing this week is still listed.
     Spend is list cost from fct_ai_requests: the ledger's discounts and allocations are monthly.
 #}
+{%- set line_grain = ['cost_center', 'project_id', 'feature', 'owner_team'] -%}
+{#- the grain of a review line: week and line, for group by and window partitions -#}
+{%- set week_line = 'week_start, ' ~ line_grain | join(', ') -%}
+
 with requests as (
     select
         {{ iso_week_start('request_date') }} as week_start,
@@ -31,7 +35,7 @@ weekly as (
         sum(list_cost_usd) as spend_usd,
         sum(is_error_or_retry) as error_or_retry_requests
     from requests
-    group by week_start, cost_center, project_id, feature, owner_team
+    group by {{ week_line }}
 ),
 
 weeks as (
@@ -69,7 +73,7 @@ model_spend as (
         sum(list_cost_usd) as spend_usd,
         count(*) as requests
     from requests
-    group by week_start, cost_center, project_id, feature, owner_team, selected_model
+    group by {{ week_line }}, selected_model
 ),
 
 model_shares as (
@@ -77,16 +81,16 @@ model_shares as (
         model_spend.*,
         -- share of the line's spend; a line with no priced spend falls back to its share of requests
         case
-            when sum(spend_usd) over (partition by week_start, cost_center, project_id, feature, owner_team) > 0
+            when sum(spend_usd) over (partition by {{ week_line }}) > 0
                 then
                     spend_usd
-                    / sum(spend_usd) over (partition by week_start, cost_center, project_id, feature, owner_team)
+                    / sum(spend_usd) over (partition by {{ week_line }})
             else
                 cast(requests as {{ type_double() }})
-                / sum(requests) over (partition by week_start, cost_center, project_id, feature, owner_team)
+                / sum(requests) over (partition by {{ week_line }})
         end as share,
         row_number() over (
-            partition by week_start, cost_center, project_id, feature, owner_team
+            partition by {{ week_line }}
             order by spend_usd desc, requests desc, selected_model asc
         ) as model_rank
     from model_spend
@@ -108,7 +112,7 @@ model_mix as (
         max(case when model_rank = 1 then selected_model end) as top_model,
         max(case when model_rank = 1 then share end) as top_model_share
     from model_shares
-    group by week_start, cost_center, project_id, feature, owner_team
+    group by {{ week_line }}
 ),
 
 intent_counts as (
@@ -121,16 +125,16 @@ intent_counts as (
         request_intent,
         count(*) as requests
     from requests
-    group by week_start, cost_center, project_id, feature, owner_team, request_intent
+    group by {{ week_line }}, request_intent
 ),
 
 intent_shares as (
     select
         intent_counts.*,
         cast(requests as {{ type_double() }})
-        / sum(requests) over (partition by week_start, cost_center, project_id, feature, owner_team) as share,
+        / sum(requests) over (partition by {{ week_line }}) as share,
         row_number() over (
-            partition by week_start, cost_center, project_id, feature, owner_team
+            partition by {{ week_line }}
             order by requests desc, request_intent asc
         ) as intent_rank
     from intent_counts
@@ -150,7 +154,7 @@ intent_mix as (
             3
         ) }} as intent_mix
     from intent_shares
-    group by week_start, cost_center, project_id, feature, owner_team
+    group by {{ week_line }}
 ),
 
 route_counts as (
@@ -162,11 +166,11 @@ route_counts as (
         owner_team,
         route_reason,
         row_number() over (
-            partition by week_start, cost_center, project_id, feature, owner_team
+            partition by {{ week_line }}
             order by count(*) desc, route_reason
         ) as route_rank
     from requests
-    group by week_start, cost_center, project_id, feature, owner_team, route_reason
+    group by {{ week_line }}, route_reason
 ),
 
 lines as (
@@ -191,39 +195,20 @@ lines as (
     from review_lines
     left join weekly as current_week
         on
-            review_lines.week_start = current_week.week_start
-            and review_lines.cost_center = current_week.cost_center
-            and review_lines.project_id = current_week.project_id
-            and review_lines.feature = current_week.feature
-            and review_lines.owner_team = current_week.owner_team
+            {{ columns_match('review_lines', 'current_week', ['week_start'] + line_grain) }}
     left join weekly as prior_week
         on
             {{ dbt.datediff('prior_week.week_start', 'review_lines.week_start', 'day') }} = 7
-            and review_lines.cost_center = prior_week.cost_center
-            and review_lines.project_id = prior_week.project_id
-            and review_lines.feature = prior_week.feature
-            and review_lines.owner_team = prior_week.owner_team
+            and {{ columns_match('review_lines', 'prior_week', line_grain) }}
     left join model_mix
         on
-            review_lines.week_start = model_mix.week_start
-            and review_lines.cost_center = model_mix.cost_center
-            and review_lines.project_id = model_mix.project_id
-            and review_lines.feature = model_mix.feature
-            and review_lines.owner_team = model_mix.owner_team
+            {{ columns_match('review_lines', 'model_mix', ['week_start'] + line_grain) }}
     left join intent_mix
         on
-            review_lines.week_start = intent_mix.week_start
-            and review_lines.cost_center = intent_mix.cost_center
-            and review_lines.project_id = intent_mix.project_id
-            and review_lines.feature = intent_mix.feature
-            and review_lines.owner_team = intent_mix.owner_team
+            {{ columns_match('review_lines', 'intent_mix', ['week_start'] + line_grain) }}
     left join route_counts
         on
-            review_lines.week_start = route_counts.week_start
-            and review_lines.cost_center = route_counts.cost_center
-            and review_lines.project_id = route_counts.project_id
-            and review_lines.feature = route_counts.feature
-            and review_lines.owner_team = route_counts.owner_team
+            {{ columns_match('review_lines', 'route_counts', ['week_start'] + line_grain) }}
             and route_counts.route_rank = 1
 ),
 
@@ -248,11 +233,7 @@ final as (
     from lines
     left join {{ ref('owner_comments') }} as comments
         on
-            lines.iso_week = comments.iso_week
-            and lines.cost_center = comments.cost_center
-            and lines.project_id = comments.project_id
-            and lines.feature = comments.feature
-            and lines.owner_team = comments.owner_team
+            {{ columns_match('lines', 'comments', ['iso_week'] + line_grain) }}
 )
 
 select
