@@ -12,7 +12,7 @@ export DBT_PROFILES_DIR := $(CURDIR)/profiles
 SAMPLE_SALT := sample-data-only-not-a-secret
 SAMPLE_DIR := data/landing
 
-.PHONY: setup run test lint sample clean dagster focus-validator
+.PHONY: setup run test test-spark spark lint sample clean dagster focus-validator
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -38,7 +38,19 @@ lint: setup
 
 # PostgreSQL target tests use the libpq variables; these defaults match a local server (they skip without one).
 test: lint
-	PGHOST=$${PGHOST:-127.0.0.1} PGPORT=$${PGPORT:-5432} PGUSER=$${PGUSER:-postgres} $(BIN)/pytest -q
+	PGHOST=$${PGHOST:-127.0.0.1} PGPORT=$${PGPORT:-5432} PGUSER=$${PGUSER:-postgres} $(BIN)/pytest -q -m "not spark"
+
+# The Spark target: PySpark and dbt-spark in the same virtualenv (about 450 MB more), then the slow test
+# that runs every model and test on Spark (it skips, saying why, without PySpark or Java).
+SPARK_STAMP := $(VENV)/.spark-installed
+$(SPARK_STAMP): $(STAMP) requirements-spark.lock
+	$(BIN)/python -m pip install --quiet -r requirements-spark.lock
+	@touch $(SPARK_STAMP)
+
+spark: $(SPARK_STAMP)
+
+test-spark: setup
+	$(BIN)/pytest -q -m spark
 
 # The FinOps Foundation's FOCUS validator needs Python >= 3.12 and pins numpy < 2, so it lives in its own
 # virtualenv; tests/python/test_focus_export.py runs it when it is there.

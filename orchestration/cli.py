@@ -73,9 +73,10 @@ def sample(out_dir: Path, requests: int, days: int, seed: int, start) -> None:
 )
 @click.option(
     "--target",
-    type=click.Choice(["duckdb", "postgres"]),
+    type=click.Choice(["duckdb", "postgres", "spark"]),
     default=None,
-    help="Where the marts are built (CHARGEBACK_TARGET, default duckdb). postgres reads the PG* variables.",
+    help="Where the marts are built (CHARGEBACK_TARGET, default duckdb). postgres reads the PG* variables; "
+    "spark runs PySpark in session mode (install with `pip install -e .[spark]`).",
 )
 @click.option(
     "--log-level",

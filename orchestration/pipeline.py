@@ -12,7 +12,7 @@ import duckdb
 
 from orchestration.locking import warehouse_lock
 from orchestration.quality.contracts import FRESHNESS_CONTRACT
-from orchestration.readers import publish_read_copy
+from orchestration.readers import publish_read_copy, spark_read_views
 from orchestration.settings import PROFILES_DIR, ConfigError, Settings, hash_salt
 
 
@@ -200,6 +200,8 @@ def _open_marts(settings: Settings):
         return (
             duckdb.connect(str(settings.warehouse_path), read_only=True) if settings.warehouse_path.exists() else None
         )
+    if settings.target == "spark":
+        return duckdb.connect(str(spark_read_views(settings.spark_dir)), read_only=True)
     from orchestration.ingest.publish import connect_postgres
 
     return connect_postgres()
@@ -303,6 +305,8 @@ def _unpriced_lines(summary: RunSummary) -> list[str]:
 def _marts_location(settings: Settings) -> str:
     if settings.target == "duckdb":
         return str(settings.warehouse_path)
+    if settings.target == "spark":
+        return f"{settings.spark_dir / 'warehouse'} (Spark; DuckDB views: {settings.spark_dir / 'read_views.duckdb'})"
     return (
         f"postgres://{os.environ.get('PGHOST', 'localhost')}:{os.environ.get('PGPORT', '5432')}/"
         f"{os.environ.get('PGDATABASE', os.environ.get('PGUSER', ''))}"

@@ -28,6 +28,10 @@ class Settings:
         """Posted ledgers: beside the warehouse unless set (CHARGEBACK_POSTING_DIR)."""
         return self.posting_dir or self.warehouse_path.parent / "posted"
 
+    @property
+    def spark_dir(self) -> Path:
+        return spark_dir(self.warehouse_path)
+
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
         def path(var: str, default: str) -> Path:
@@ -55,6 +59,12 @@ class Settings:
         os.environ["CHARGEBACK_WAREHOUSE"] = str(self.warehouse_path)
         os.environ["CHARGEBACK_DATA_DOCS"] = str(self.data_docs_dir)
         os.environ["CHARGEBACK_TARGET"] = self.target
+        os.environ["CHARGEBACK_SPARK_DIR"] = str(self.spark_dir)
+
+
+def spark_dir(warehouse_path: Path) -> Path:
+    """The Spark target's metastore, table files and raw Parquet tables: beside the (ingest) warehouse."""
+    return warehouse_path.parent / "spark"
 
 
 def hash_salt() -> str:

@@ -3,13 +3,19 @@
 Whatever the target, files are parsed, validated and redacted by the same DuckDB statements into the local
 ingest file, which keeps the manifest (so a file is never loaded twice). On a server target, the loads that
 are new since the last run are then copied to the target's raw schema, where dbt reads them:
-PostgreSQL by COPY, in bounded batches, in one transaction per source (all of a load or none of it).
+- PostgreSQL: by COPY, in bounded batches, in one transaction per source (all of a load or none of it);
+- Spark: as Parquet files, one new file per table and run under `<spark dir>/raw/<table>/`, written under a
+  hidden name and renamed into place (Spark skips hidden files, so a reader sees all of a run or none);
+  dbt's on-run-start hook (macros/portability/raw_tables.sql) declares each folder as the table raw.<table>.
 """
 
 from __future__ import annotations
 
 import io
+import os
+import uuid
 from collections.abc import Iterable
+from pathlib import Path
 
 import duckdb
 import pyarrow as pa
@@ -19,6 +25,7 @@ from orchestration.settings import ConfigError
 
 BATCH_ROWS = 100_000
 LOCAL_TARGETS = ("duckdb",)
+SERVER_TARGETS = ("postgres", "spark")
 
 _POSTGRES_TYPES = {
     "VARCHAR": "text",
@@ -60,8 +67,11 @@ def publish_new_loads(con: duckdb.DuckDBPyConnection, target: str, tables: Itera
     """Copy rows of loads the target does not hold yet from raw.<table> to the target; return rows copied."""
     if target in LOCAL_TARGETS:
         return 0
+    if target == "spark":
+        raw_dir = Path(os.environ.get("CHARGEBACK_SPARK_DIR", "data/spark")) / "raw"
+        return sum(_write_parquet_table(con, raw_dir, table) for table in tables)
     if target != "postgres":
-        raise ConfigError(f"ingest cannot write to target {target!r}: use duckdb or postgres")
+        raise ConfigError(f"ingest cannot write to target {target!r}: use one of duckdb, {', '.join(SERVER_TARGETS)}")
     pg = connect_postgres()
     copied = 0
     try:
@@ -102,3 +112,21 @@ def _copy_table(con: duckdb.DuckDBPyConnection, cursor, table: str) -> int:
         return copied
     finally:
         con.unregister("published_loads")
+
+
+def _write_parquet_table(con: duckdb.DuckDBPyConnection, raw_dir: Path, table: str) -> int:
+    """Append the loads not yet in `raw_dir/table/` as one Parquet file; the first run writes the table's
+    schema even when it has no rows, so Spark can declare every raw table."""
+    folder = raw_dir / table
+    folder.mkdir(parents=True, exist_ok=True)
+    files = sorted(str(p) for p in folder.glob("*.parquet"))
+    published = "select null as load_id where false"
+    if files:
+        published = f"select distinct load_id from read_parquet({files!r})"
+    rows = con.execute(f"select count(*) from raw.{table} where load_id not in ({published})").fetchone()[0]
+    if files and rows == 0:
+        return 0
+    hidden = folder / f".part-{uuid.uuid4().hex}.parquet"
+    con.execute(f"copy (select * from raw.{table} where load_id not in ({published})) to '{hidden}' (format parquet)")
+    os.replace(hidden, folder / hidden.name.removeprefix("."))
+    return rows

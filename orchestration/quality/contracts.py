@@ -30,7 +30,8 @@ from great_expectations.data_context.types.base import (
 )
 
 from orchestration.quality.gx_duckdb import enable_duckdb_persisted_connection
-from orchestration.settings import PROJECT_DIR
+from orchestration.readers import spark_read_views
+from orchestration.settings import PROJECT_DIR, spark_dir
 
 logger = logging.getLogger(__name__)
 
@@ -493,6 +494,9 @@ def run_contracts(
     if thresholds is None:
         thresholds = _project_thresholds()
 
+    if target == "spark":
+        # The marts Spark wrote, read through DuckDB views over its table files (orchestration/readers.py).
+        warehouse_path, target = spark_read_views(spark_dir(warehouse_path)), "duckdb"
     enable_duckdb_persisted_connection()
     connection = _connection(warehouse_path, target)
     inputs = ContractInputs(thresholds=thresholds, registered=_read_registries(connection))

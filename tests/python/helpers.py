@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 import duckdb
@@ -27,3 +28,20 @@ def query(warehouse: Path, sql: str, params: list | None = None) -> list[tuple]:
         return con.execute(sql, params or []).fetchall()
     finally:
         con.close()
+
+
+def same_text(row: tuple) -> tuple:
+    """A row of values rendered as text by two engines, made comparable: trailing decimal zeros and the
+    timestamp separator differ between engines, and a ratio computed in floating point (variance share) may
+    differ in its 17th digit. 15 significant digits keep every money amount here exact (at most 12 decimals
+    on amounts below 10^3)."""
+    out = []
+    for value in row:
+        if value is None:
+            out.append(None)
+            continue
+        try:
+            out.append(Decimal(f"{Decimal(value):.15g}").normalize())
+        except ArithmeticError:
+            out.append(value.replace("T", " "))
+    return tuple(out)

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import os
 import uuid
-from decimal import Decimal
 
 import pytest
-from helpers import query
+from helpers import query, same_text
 
 from orchestration.pipeline import run_pipeline
 from orchestration.settings import Settings
@@ -93,23 +92,7 @@ def test_marts_on_postgres_equal_the_duckdb_marts_row_for_row(postgres_run):
         expected = query(duckdb_warehouse, f"select {select} from marts.{mart} order by {order}")
         actual = _pg_rows(connection, f"select {select} from marts.{mart} order by {order}")
         assert len(actual) == len(expected) > 0, mart
-        assert [_normalise(row) for row in actual] == [_normalise(row) for row in expected], mart
-
-
-def _normalise(row: tuple) -> tuple:
-    """Same value, same text: trailing decimal zeros and the timestamp separator differ between engines, and
-    a ratio computed in floating point (variance share) may differ in its 17th digit. 15 significant digits
-    keep every money amount here exact (at most 12 decimals on amounts below 10^3)."""
-    out = []
-    for value in row:
-        if value is None:
-            out.append(None)
-            continue
-        try:
-            out.append(Decimal(f"{Decimal(value):.15g}").normalize())
-        except ArithmeticError:
-            out.append(value.replace("T", " "))
-    return tuple(out)
+        assert [same_text(row) for row in actual] == [same_text(row) for row in expected], mart
 
 
 def test_raw_rows_are_copied_once_and_a_rerun_copies_nothing(postgres_run):

@@ -263,14 +263,14 @@ described as (
 -- FOCUS column names are PascalCase and case-sensitive: they stay quoted.
 -- noqa: disable=RF06
 select
-    billed_cost_usd as "BilledCost",
-    provider as "BillingAccountId",
-    {{ dbt.concat(["provider_name", "' billing account'"]) }} as "BillingAccountName",
-    'USD' as "BillingCurrency",
-    cast(billing_month as timestamp) as "BillingPeriodStart",
-    cast({{ dbt.dateadd('month', 1, 'billing_month') }} as timestamp) as "BillingPeriodEnd",
-    charge_category as "ChargeCategory",
-    cast(null as {{ dbt.type_string() }}) as "ChargeClass",
+    billed_cost_usd as {{ adapter.quote('BilledCost') }},
+    provider as {{ adapter.quote('BillingAccountId') }},
+    {{ dbt.concat(["provider_name", "' billing account'"]) }} as {{ adapter.quote('BillingAccountName') }},
+    'USD' as {{ adapter.quote('BillingCurrency') }},
+    cast(billing_month as timestamp) as {{ adapter.quote('BillingPeriodStart') }},
+    cast({{ dbt.dateadd('month', 1, 'billing_month') }} as timestamp) as {{ adapter.quote('BillingPeriodEnd') }},
+    charge_category as {{ adapter.quote('ChargeCategory') }},
+    cast(null as {{ dbt.type_string() }}) as {{ adapter.quote('ChargeClass') }},
     case row_source
         when 'usage' then {{ dbt.concat(["model", "' '", "lower(sku_meter)"]) }}
         when 'allocation' then {{ dbt.concat(["'Shared cost allocation ('", "rule_ids", "')'"]) }}
@@ -279,59 +279,59 @@ select
             when charge_category = 'Tax' then 'Invoice tax'
             else 'Invoice usage not in the request logs (see fct_invoice_reconciliation)'
         end
-    end as "ChargeDescription",
-    case when row_source = 'usage' then 'Usage-Based' else 'One-Time' end as "ChargeFrequency",
-    charge_period_start as "ChargePeriodStart",
-    charge_period_end as "ChargePeriodEnd",
+    end as {{ adapter.quote('ChargeDescription') }},
+    case when row_source = 'usage' then 'Usage-Based' else 'One-Time' end as {{ adapter.quote('ChargeFrequency') }},
+    charge_period_start as {{ adapter.quote('ChargePeriodStart') }},
+    charge_period_end as {{ adapter.quote('ChargePeriodEnd') }},
     -- a decimal type, also in CSV text (45441.000000): FOCUS quantities are decimals
-    cast(tokens as decimal(38, 6)) as "ConsumedQuantity",
-    case when tokens is not null then 'Tokens' end as "ConsumedUnit",
+    cast(tokens as decimal(38, 6)) as {{ adapter.quote('ConsumedQuantity') }},
+    case when tokens is not null then 'Tokens' end as {{ adapter.quote('ConsumedUnit') }},
     -- no commitment discounts here; the column is present (empty) because FOCUS's usage-quantity rules read it
-    cast(null as {{ dbt.type_string() }}) as "CommitmentDiscountStatus",
-    list_cost_usd as "ContractedCost",
+    cast(null as {{ dbt.type_string() }}) as {{ adapter.quote('CommitmentDiscountStatus') }},
+    list_cost_usd as {{ adapter.quote('ContractedCost') }},
     case
         when tokens > 0 then cast(list_cost_usd * 1000000 / tokens as decimal(38, 12))
-    end as "ContractedUnitPrice",
-    effective_cost_usd as "EffectiveCost",
+    end as {{ adapter.quote('ContractedUnitPrice') }},
+    effective_cost_usd as {{ adapter.quote('EffectiveCost') }},
     -- FOCUS wants an id on every row or on none: usage not invoiced yet gets its provisional invoice id
     coalesce(
         invoice_id,
         {{ dbt.concat(["'provisional-'", "provider", "'-'", "replace(substring(cast(billing_month as " ~ dbt.type_string() ~ ") from 1 for 7), '-', '')"]) }}
-    ) as "InvoiceId",
-    provider_name as "InvoiceIssuerName",
-    list_cost_usd as "ListCost",
+    ) as {{ adapter.quote('InvoiceId') }},
+    provider_name as {{ adapter.quote('InvoiceIssuerName') }},
+    list_cost_usd as {{ adapter.quote('ListCost') }},
     case
         when tokens > 0 then cast(list_cost_usd * 1000000 / tokens as decimal(38, 12))
-    end as "ListUnitPrice",
-    case when tokens is not null then 'Standard' end as "PricingCategory",
-    'USD' as "PricingCurrency",
+    end as {{ adapter.quote('ListUnitPrice') }},
+    case when tokens is not null then 'Standard' end as {{ adapter.quote('PricingCategory') }},
+    'USD' as {{ adapter.quote('PricingCurrency') }},
     case
         when tokens > 0 then cast(list_cost_usd * 1000000 / tokens as decimal(38, 12))
-    end as "PricingCurrencyContractedUnitPrice",
-    effective_cost_usd as "PricingCurrencyEffectiveCost",
+    end as {{ adapter.quote('PricingCurrencyContractedUnitPrice') }},
+    effective_cost_usd as {{ adapter.quote('PricingCurrencyEffectiveCost') }},
     case
         when tokens > 0 then cast(list_cost_usd * 1000000 / tokens as decimal(38, 12))
-    end as "PricingCurrencyListUnitPrice",
-    cast(tokens as decimal(38, 6)) / 1000000 as "PricingQuantity",
-    case when tokens is not null then '1000000 Tokens' end as "PricingUnit",
-    provider_name as "ProviderName",
-    provider_name as "PublisherName",
-    model as "ResourceId",
-    model as "ResourceName",
-    case when model is not null then 'Model' end as "ResourceType",
-    'AI and Machine Learning' as "ServiceCategory",
-    service_name as "ServiceName",
-    'Generative AI' as "ServiceSubcategory",
+    end as {{ adapter.quote('PricingCurrencyListUnitPrice') }},
+    cast(tokens as decimal(38, 6)) / 1000000 as {{ adapter.quote('PricingQuantity') }},
+    case when tokens is not null then '1000000 Tokens' end as {{ adapter.quote('PricingUnit') }},
+    provider_name as {{ adapter.quote('ProviderName') }},
+    provider_name as {{ adapter.quote('PublisherName') }},
+    model as {{ adapter.quote('ResourceId') }},
+    model as {{ adapter.quote('ResourceName') }},
+    case when model is not null then 'Model' end as {{ adapter.quote('ResourceType') }},
+    'AI and Machine Learning' as {{ adapter.quote('ServiceCategory') }},
+    service_name as {{ adapter.quote('ServiceName') }},
+    'Generative AI' as {{ adapter.quote('ServiceSubcategory') }},
     case
         when token_kind is not null then {{ dbt.concat(["provider", "'/'", "model", "'/'", "token_kind"]) }}
-    end as "SkuId",
-    sku_meter as "SkuMeter",
+    end as {{ adapter.quote('SkuId') }},
+    sku_meter as {{ adapter.quote('SkuMeter') }},
     case
         when token_kind is not null then {{ dbt.concat([
             "provider", "'/'", "model", "'/'", "token_kind", "'/'", "price_version", "'/'", "price_processing",
             "'/'", "price_service_tier", "case when is_long_context_tier then '/long-context' else '' end"
         ]) }}
-    end as "SkuPriceId",
+    end as {{ adapter.quote('SkuPriceId') }},
     case
         when token_kind is not null then {{ dbt.concat([
             "'{\"x_TokenKind\": '", json_text('token_kind'),
@@ -339,9 +339,9 @@ select
             "', \"x_ServiceTier\": '", json_text('price_service_tier'),
             "'}'"
         ]) }}
-    end as "SkuPriceDetails",
-    sub_account_id as "SubAccountId",
-    sub_account_name as "SubAccountName",
+    end as {{ adapter.quote('SkuPriceDetails') }},
+    sub_account_id as {{ adapter.quote('SubAccountId') }},
+    sub_account_name as {{ adapter.quote('SubAccountName') }},
     {{ dbt.concat([
         "'{\"cost_center\": '", json_text('cost_center'),
         "', \"owner_team\": '", json_text('owner_team'),
@@ -349,15 +349,15 @@ select
         "', \"feature\": '", json_text('feature'),
         "', \"environment\": '", json_text('environment'),
         "'}'"
-    ]) }} as "Tags",
-    cast(effective_cost_usd * transfer_multiplier as decimal(38, 12)) as "x_ChargedCost",
-    cost_center as "x_CostCenter",
-    owner_team as "x_OwnerTeam",
-    project_id as "x_ProjectId",
-    feature as "x_Feature",
-    environment as "x_Environment",
-    token_kind as "x_TokenKind",
-    price_version as "x_PriceVersion",
-    row_source as "x_RowSource",
-    ledger_line_id as "x_LedgerLineId"
+    ]) }} as {{ adapter.quote('Tags') }},
+    cast(effective_cost_usd * transfer_multiplier as decimal(38, 12)) as {{ adapter.quote('x_ChargedCost') }},
+    cost_center as {{ adapter.quote('x_CostCenter') }},
+    owner_team as {{ adapter.quote('x_OwnerTeam') }},
+    project_id as {{ adapter.quote('x_ProjectId') }},
+    feature as {{ adapter.quote('x_Feature') }},
+    environment as {{ adapter.quote('x_Environment') }},
+    token_kind as {{ adapter.quote('x_TokenKind') }},
+    price_version as {{ adapter.quote('x_PriceVersion') }},
+    row_source as {{ adapter.quote('x_RowSource') }},
+    ledger_line_id as {{ adapter.quote('x_LedgerLineId') }}
 from described
