@@ -102,6 +102,14 @@ def check_target(settings: Settings) -> None:
             f"target {settings.target!r} is not in {PROFILES_DIR / 'profiles.yml'}: use one of {', '.join(outputs)} "
             "(--target or CHARGEBACK_TARGET)"
         )
+    if settings.target == "spark":
+        import importlib.util
+        import shutil
+
+        if importlib.util.find_spec("pyspark") is None or importlib.util.find_spec("dbt.adapters.spark") is None:
+            raise ConfigError("target spark needs PySpark and dbt-spark: run `make spark` (or pip install -e .[spark])")
+        if shutil.which("java") is None:
+            raise ConfigError("target spark needs Java 17 on PATH (PySpark starts a local JVM): install a JDK 17")
 
 
 def check_warehouse_writable(settings: Settings) -> None:

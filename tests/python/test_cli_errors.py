@@ -49,7 +49,22 @@ def test_unknown_target_names_the_profiles(landing, tmp_path, monkeypatch):
     result = _run("--landing", str(landing), "--warehouse", str(tmp_path / "w.duckdb"))
     assert result.exit_code == 2
     assert "error: target 'snowflake' is not in " in result.output
-    assert result.output.endswith("profiles.yml: use one of duckdb, postgres (--target or CHARGEBACK_TARGET)\n")
+    assert result.output.endswith("profiles.yml: use one of duckdb, postgres, spark (--target or CHARGEBACK_TARGET)\n")
+
+
+def test_spark_target_without_pyspark_says_how_to_install_it(landing, tmp_path, monkeypatch):
+    import importlib.util
+
+    real_find_spec = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a: None if name == "pyspark" else real_find_spec(name, *a)
+    )
+    result = _run("--landing", str(landing), "--warehouse", str(tmp_path / "w.duckdb"), "--target", "spark")
+    assert result.exit_code == 2
+    assert result.output == (
+        "error: target spark needs PySpark and dbt-spark: run `make spark` (or pip install -e .[spark])\n"
+    )
+    assert not (tmp_path / "w.duckdb").exists()
 
 
 def test_debug_shows_the_traceback(landing, tmp_path):
