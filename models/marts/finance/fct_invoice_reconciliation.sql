@@ -167,13 +167,15 @@ joined as (
         invoice_totals.invoice_tax_usd,
         invoice_totals.invoice_total_usd,
         invoice_totals.provider is not null as has_invoice,
-        variance.variance_usd,
+        -- The variance and its causes at decimal(28, 12): a sum of six of them stays within 38 digits, so
+        -- no engine drops scale mid-sum (Spark does at 38) and the causes add up to the variance exactly.
+        cast(variance.variance_usd as decimal(28, 12)) as variance_usd,
         case
             when invoice_totals.invoice_usage_usd > 0
                 then variance.variance_usd / invoice_totals.invoice_usage_usd
         end as variance_share,
-        cast(coalesce(requests.unpriced_reported_cost_usd, 0) as decimal(38, 12)) as unpriced_models_usd,
-        cast(coalesce(missing_requests.missing_requests_usd, 0) as decimal(38, 12)) as missing_requests_usd,
+        cast(coalesce(requests.unpriced_reported_cost_usd, 0) as decimal(28, 12)) as unpriced_models_usd,
+        cast(coalesce(missing_requests.missing_requests_usd, 0) as decimal(28, 12)) as missing_requests_usd,
         provider_detail.provider is not null as cost_detail_measured,
         cast(
             case
@@ -182,17 +184,17 @@ joined as (
                         provider_detail.provider_cache_usd - coalesce(ledger_detail.ledger_cache_usd, 0)
                         - coalesce(missing_requests.missing_cache_usd, 0)
                 else 0
-            end as decimal(38, 12)
+            end as decimal(28, 12)
         ) as cache_pricing_usd,
         cast(
             case
                 when provider_detail.provider is not null
                     then provider_detail.provider_batch_usd - coalesce(ledger_detail.ledger_batch_usd, 0)
                 else 0
-            end as decimal(38, 12)
+            end as decimal(28, 12)
         ) as batch_usd,
         -- At the causes' scale: least/greatest over mixed decimal scales truncate on some engines.
-        cast(coalesce(invoice_lines.usage_line_count, 0) * 0.005 as decimal(38, 12)) as rounding_bound_usd
+        cast(coalesce(invoice_lines.usage_line_count, 0) * 0.005 as decimal(28, 12)) as rounding_bound_usd
     from variance
     left join invoice_totals
         on
