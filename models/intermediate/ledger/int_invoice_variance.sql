@@ -27,8 +27,8 @@ compared as (
         case
             when invoices.invoice_usage_usd > 0
                 then
-                    abs(invoices.invoice_usage_usd - coalesce(ledger.ledger_list_cost_usd, 0))
-                    / invoices.invoice_usage_usd
+                    cast(abs(invoices.invoice_usage_usd - coalesce(ledger.ledger_list_cost_usd, 0)) as {{ type_double() }})
+                    / cast(invoices.invoice_usage_usd as {{ type_double() }})
         end as variance_share
     from ledger
     full outer join invoices

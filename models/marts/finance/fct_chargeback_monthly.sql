@@ -88,10 +88,16 @@ final as (
         lines.allocated_out_usd,
         lines.net_cost_usd,
         lines.discount_usd,
-        lines.net_cost_usd + lines.discount_usd as effective_cost_usd,
+        -- Summed and multiplied at decimal(28, 12) and (9, 6): every intermediate stays within 38 digits, so
+        -- no engine rounds it (Spark drops scale past 38 digits), then stored at decimal(38, 12).
+        cast(
+            cast(lines.net_cost_usd as decimal(28, 12)) + cast(lines.discount_usd as decimal(28, 12))
+            as decimal(38, 12)
+        ) as effective_cost_usd,
         coalesce(transfer_multipliers.transfer_multiplier, 1) as transfer_multiplier,
         cast(
-            (lines.net_cost_usd + lines.discount_usd) * coalesce(transfer_multipliers.transfer_multiplier, 1)
+            (cast(lines.net_cost_usd as decimal(28, 12)) + cast(lines.discount_usd as decimal(28, 12)))
+            * cast(coalesce(transfer_multipliers.transfer_multiplier, 1) as decimal(9, 6))
             as decimal(38, 12)
         ) as charged_cost_usd,
         {{ dbt.concat([

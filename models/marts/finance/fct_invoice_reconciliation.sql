@@ -74,7 +74,7 @@ unit_prices as (
         billing_month,
         billable_model,
         {%- for tokens, cost in kinds.items() %}
-            sum({{ cost }}) / nullif(sum({{ tokens }}), 0) as {{ tokens }}_usd_per_token,
+            cast(sum({{ cost }}) as {{ type_double() }}) / nullif(sum({{ tokens }}), 0) as {{ tokens }}_usd_per_token,
         {%- endfor %}
         count(*) as priced_attempts
     from {{ ref('fct_ai_requests') }}
@@ -172,7 +172,9 @@ joined as (
         cast(variance.variance_usd as decimal(28, 12)) as variance_usd,
         case
             when invoice_totals.invoice_usage_usd > 0
-                then variance.variance_usd / invoice_totals.invoice_usage_usd
+                then
+                    cast(variance.variance_usd as {{ type_double() }})
+                    / cast(invoice_totals.invoice_usage_usd as {{ type_double() }})
         end as variance_share,
         cast(coalesce(requests.unpriced_reported_cost_usd, 0) as decimal(28, 12)) as unpriced_models_usd,
         cast(coalesce(missing_requests.missing_requests_usd, 0) as decimal(28, 12)) as missing_requests_usd,

@@ -83,8 +83,8 @@ model_shares as (
         case
             when sum(spend_usd) over (partition by {{ week_line }}) > 0
                 then
-                    spend_usd
-                    / sum(spend_usd) over (partition by {{ week_line }})
+                    cast(spend_usd as {{ type_double() }})
+                    / cast(sum(spend_usd) over (partition by {{ week_line }}) as {{ type_double() }})
             else
                 cast(requests as {{ type_double() }})
                 / sum(requests) over (partition by {{ week_line }})
