@@ -41,6 +41,23 @@ docs as (
 )"""
 
 
+class Shared:
+    """Expressions a record's checks and columns use more than once, each computed once as a column of a CTE
+    of its own (`select *, {shared.select_list()} from ...`); DuckDB would otherwise evaluate every
+    occurrence again, re-parsing the record's JSON each time."""
+
+    def __init__(self, prefix: str = "shared") -> None:
+        self.prefix = prefix
+        self.columns: dict[str, str] = {}
+
+    def __call__(self, sql: str) -> str:
+        """The column name standing for the expression."""
+        return self.columns.setdefault(sql, f"{self.prefix}_{len(self.columns)}")
+
+    def select_list(self) -> str:
+        return ",\n        ".join(f"{sql} as {name}" for sql, name in self.columns.items())
+
+
 def jtext(expr: str, path: str) -> str:
     """The value at a JSON path as text (strings unquoted); null when absent or JSON null."""
     return f"json_extract_string({expr}, '{path}')"
