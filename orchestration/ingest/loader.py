@@ -230,22 +230,31 @@ class _FileText:
             self.error = error
 
     def blocks(self, chunk_bytes: int) -> Iterator[tuple[int, bytes]]:
-        """(number of the block's first line, block): about chunk_bytes of whole lines each; a block only
-        ends inside a line at the end of the file. A single line longer than chunk_bytes is one block."""
+        """(number of the block's first line, block): whole lines, at most chunk_bytes unless one line is
+        longer (then that line ends its block). Only the file's end can end a block inside a line."""
         pending: list[bytes] = []
         size = 0
         first_line = 1
+        waiting = False  # for the end of a line longer than a chunk
         for piece in self.pieces():
             pending.append(piece)
             size += len(piece)
-            if size < chunk_bytes or b"\n" not in piece:
+            if size < chunk_bytes or (waiting and b"\n" not in piece):
                 continue
             buffer = b"".join(pending)
-            cut = buffer.rfind(b"\n") + 1
-            block, rest = buffer[:cut], buffer[cut:]
-            del buffer, pending[:]
-            yield first_line, block
-            first_line += block.count(b"\n")
+            pending.clear()
+            start = 0
+            while len(buffer) - start >= chunk_bytes:
+                cut = buffer.rfind(b"\n", start, start + chunk_bytes) + 1 or buffer.find(b"\n", start) + 1
+                if not cut:
+                    break
+                block = buffer[start:cut]
+                yield first_line, block
+                first_line += block.count(b"\n")
+                start = cut
+            waiting = len(buffer) - start >= chunk_bytes
+            rest = buffer[start:]
+            del buffer
             pending = [rest] if rest else []
             size = len(rest)
         if pending:

@@ -14,6 +14,7 @@ from orchestration.ingest.privacy import TEXT_KEYS
 from orchestration.ingest.records import (
     TAG_COLUMNS_DDL,
     TAG_KEYS,
+    Shared,
     count_checks,
     docs_cte,
     document_checks,
@@ -116,15 +117,12 @@ class OtelSpansAdapter:
 
     def select_parsed_sql(self) -> str:
         span_attrs, resource_attrs = "span_attrs", "resource_attrs"
-        # Each attribute lookup and span field is worked out once, as a column of `found`; the checks and the
-        # typed columns read those columns (a lookup is a scan of the span's attribute list).
-        found: dict[str, str] = {}
-
-        def once(sql: str) -> str:
-            return found.setdefault(sql, f"found_{len(found)}")
+        # Each span field (CTE `span_fields`), then each attribute lookup and id (CTE `found`) is worked out
+        # once; the checks and the typed columns read those columns.
+        fields, once = Shared("field"), Shared("found")
 
         def field(path: str) -> str:
-            return once(f"json_extract_string(span, '{path}')")
+            return fields(f"json_extract_string(span, '{path}')")
 
         def attr(*keys: str) -> str:
             return once(_attr(keys, span_attrs, resource_attrs))
@@ -205,10 +203,6 @@ class OtelSpansAdapter:
             f"cast({kept_attributes} as varchar) as attributes",
         ]
         column_list = ",\n    ".join(columns)
-        # Fields feed lookups (ids, timestamps), so they come one step earlier.
-        fields = {sql: name for sql, name in found.items() if sql.startswith("json_extract_string(span")}
-        field_list = ",\n        ".join(f"{sql} as {name}" for sql, name in fields.items())
-        found_list = ",\n        ".join(f"{sql} as {name}" for sql, name in found.items() if sql not in fields)
 
         def positioned(list_sql: str) -> str:
             return f"list_transform({list_sql}, lambda x, i: {{'i': i, 'v': x}})"
@@ -267,13 +261,13 @@ records as (
 span_fields as (
     select
         *,
-        {field_list}
+        {fields.select_list()}
     from records
 ),
 found as (
     select
         *,
-        {found_list}
+        {once.select_list()}
     from span_fields
 ),
 checked as (
