@@ -17,6 +17,7 @@ from orchestration.ingest.records import (
     TAG_COLUMNS_DDL,
     Shared,
     count_checks,
+    decimal_number,
     docs_cte,
     document_checks,
     drop_keys_patch,
@@ -206,10 +207,7 @@ def _record_sql(
         f"nullif({jtext(rec, '$.model_id')}, '') as model_id",
         f"{start_time} as start_time",
         f"{end_time} as end_time",
-        *(
-            f"try_cast(try_cast({value_sql} as decimal(38, 6)) as bigint) as {label}"
-            for label, value_sql in fields.items()
-        ),
+        *(f"try_cast({decimal_number(value_sql)} as bigint) as {label}" for label, value_sql in fields.items()),
         f"try_cast({response_cost} as double) as response_cost_usd",
         f"{is_cost_missing} as is_cost_missing",
         f"nullif({api_key_hash}, '') as api_key_hash",

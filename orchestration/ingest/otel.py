@@ -16,6 +16,7 @@ from orchestration.ingest.records import (
     TAG_KEYS,
     Shared,
     count_checks,
+    decimal_number,
     docs_cte,
     document_checks,
     hashed,
@@ -139,7 +140,7 @@ class OtelSpansAdapter:
         start = once(_nanos_timestamp(field("$.startTimeUnixNano")))
 
         def as_int(label: str) -> str:
-            return f"coalesce(try_cast(try_cast({counts[label]} as decimal(38, 6)) as bigint), 0)"
+            return f"coalesce(try_cast({decimal_number(counts[label])} as bigint), 0)"
 
         checks = document_checks("doc")
         checks += [
@@ -187,7 +188,7 @@ class OtelSpansAdapter:
             f"{attr('gen_ai.response.model')} as response_model",
             f"{attr('gen_ai.response.id')} as response_id",
             *(
-                f"try_cast(try_cast({counts[label]} as decimal(38, 6)) as bigint) as {name}"
+                f"try_cast({decimal_number(counts[label])} as bigint) as {name}"
                 for label, name in zip(
                     counts,
                     ("input_tokens", "output_tokens", "cache_read_tokens", "cache_creation_tokens", "reasoning_tokens"),
