@@ -476,18 +476,19 @@ def load_source(con: duckdb.DuckDBPyConnection, adapter: Adapter, landing_dir: P
     paths = discover(landing_dir, adapter)
     sizes = [path.stat().st_size for path in paths]
     with _progress_bar(adapter, sum(sizes)) as bar:
-        lines = 0
+        records = 0
 
-        def advance(file_bytes: int, records: int) -> None:
-            nonlocal lines
-            lines += records
+        def advance(file_bytes: int, new_records: int) -> None:
+            nonlocal records
+            records += new_records
             bar.update(file_bytes)
-            bar.set_postfix_str(f"{len(report.files)}/{len(paths)} files, {lines:,} records", refresh=False)
+            bar.set_postfix_str(f"file {len(report.files) + 1}/{len(paths)}, {records:,} records", refresh=False)
 
         for path, size in zip(paths, sizes, strict=True):
             start = bar.n
-            report.files.append(load_file(con, adapter, path, landing_dir, salt, advance))
-            advance(start + size - bar.n, 0)  # skipped files, and a file's bytes read before its last chunk
+            result = load_file(con, adapter, path, landing_dir, salt, advance)
+            advance(start + size - bar.n, 0)  # skipped files, and bytes read after the last chunk was parsed
+            report.files.append(result)
     return report
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import io
 import json
 from pathlib import Path
 
@@ -205,3 +206,20 @@ def test_the_loaded_bytes_are_read_in_one_transaction(tmp_path, monkeypatch):
         assert con.execute("select count(*) from raw.load_manifest").fetchone()[0] == 0
     finally:
         con.close()
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_shows_on_a_terminal_only(tmp_path, monkeypatch, capfd):
+    body = b"\n".join(gateway_line(i) for i in range(50)) + b"\n"
+    load_one(tmp_path / "quiet", GatewayAdapter(), "requests.jsonl", body, SMALL_CHUNK, monkeypatch)
+    assert capfd.readouterr().err == ""  # not a terminal, and under tests
+
+    terminal = _Terminal()
+    monkeypatch.setattr(loader.sys, "stderr", terminal)
+    monkeypatch.delenv("PYTEST_CURRENT_TEST")
+    load_one(tmp_path / "terminal", GatewayAdapter(), "requests.jsonl", body, SMALL_CHUNK, monkeypatch)
+    assert "loading gateway_requests" in terminal.getvalue()
