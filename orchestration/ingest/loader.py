@@ -1,7 +1,8 @@
 """The one loading mechanism every source shares.
 
-discover files -> skip what the manifest already holds (by content hash) -> read lines -> the source's
-adapter parses, validates and redacts them in DuckDB -> accepted rows go to raw.<table>, rejected lines to
+discover files -> skip what the manifest already holds (by content hash) -> read lines, in chunks of a
+bounded size, column-wise (numpy/Arrow, no Python loop over lines) -> the source's adapter parses,
+validates and redacts them in DuckDB -> accepted rows go to raw.<table>, rejected lines to
 raw.load_rejects with the reason -> one manifest row per file. Each file is loaded in one transaction, so a
 crash leaves either the whole file or nothing, and a re-run picks up exactly what is missing.
 """
@@ -351,7 +352,8 @@ def _file_line_tables(path: Path, whole_file: bool, text: _FileText) -> Iterator
         if header is not None:
             table = pa.concat_tables([header, table])
         elif table.num_rows:
-            header = table.slice(0, 1)
+            # A copy of the one row: a slice would keep the whole first chunk in memory.
+            header = pa.Table.from_pylist(table.slice(0, 1).to_pylist(), schema=LINE_SCHEMA)
         yield first_line, table
 
 
