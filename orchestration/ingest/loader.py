@@ -35,6 +35,7 @@ from orchestration.settings import ConfigError
 CHUNK_BYTES = 16 << 20  # text handed to the adapter's SQL at once, in whole lines
 READ_BYTES = 1 << 20  # one read from disk, or at most this much decompressed output at once
 SCAN_BATCH_LINES = 4096
+CHECKPOINT_THRESHOLD = "256MiB"
 GZIP_WBITS = 16 + zlib.MAX_WBITS
 _ASCII_WHITESPACE = np.zeros(256, dtype=bool)
 _ASCII_WHITESPACE[list(b" \t\n\r\x0b\x0c")] = True
@@ -475,6 +476,9 @@ def load_file(
 
 def load_source(con: duckdb.DuckDBPyConnection, adapter: Adapter, landing_dir: Path, salt: str) -> LoadReport:
     report = LoadReport()
+    # Each file commits on its own; checkpointing at every commit (DuckDB's 16 MiB default) rewrites the
+    # table's last, partly filled row group again and again. Committed rows stay safe in the WAL meanwhile.
+    con.execute(f"set checkpoint_threshold = '{CHECKPOINT_THRESHOLD}'")
     paths = discover(landing_dir, adapter)
     sizes = [path.stat().st_size for path in paths]
     with _progress_bar(adapter, sum(sizes)) as bar:
