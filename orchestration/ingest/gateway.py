@@ -73,13 +73,22 @@ def _json_path(path: str) -> str:
 
 
 def value(path: str) -> str:
-    """SQL for the field as text (JSON strings unquoted); null when absent or JSON null."""
-    return f"(fields[{_INDEX[path]}] ->> '$')"
+    """The field as text (JSON strings unquoted); null when absent or JSON null. A column of `valued`."""
+    return f"value_{_INDEX[path]}"
 
 
 def json_kind(path: str) -> str:
-    """SQL for the field's JSON type: NULL (absent or null), VARCHAR, BIGINT, UBIGINT, DOUBLE, ..."""
-    return f"coalesce(json_type(fields[{_INDEX[path]}]), 'NULL')"
+    """The field's JSON type: NULL (absent or null), VARCHAR, BIGINT, UBIGINT, DOUBLE, ... A column of `valued`."""
+    return f"kind_{_INDEX[path]}"
+
+
+def _valued_columns() -> str:
+    """Every field's text and JSON type, worked out once per line: the checks and the typed columns use them
+    many times over."""
+    return ",\n        ".join(
+        f"fields[{i}] ->> '$' as value_{i}, coalesce(json_type(fields[{i}]), 'NULL') as kind_{i}"
+        for i in _INDEX.values()
+    )
 
 
 def _checks() -> list[tuple[str, str]]:
@@ -177,7 +186,7 @@ def _payload_sql() -> str:
     """The payload as received, minus text fields, with salted hashes in place of raw ids (JSON merge
     patch: a null removes a key)."""
     drop = ", ".join(f"'{key}', null" for key in TEXT_KEYS)
-    hashed = ", ".join(f"'{key}', {salted_hash_sql(value('tags.' + key))}" for key in HASHED_TAG_KEYS)
+    hashed = ", ".join(f"'{key}', hash_{key}" for key in HASHED_TAG_KEYS)
     has_ids = " or ".join(f"{value('tags.' + key)} is not null" for key in HASHED_TAG_KEYS)
     return (
         f"case when {has_ids} "
@@ -214,7 +223,7 @@ def _typed_columns() -> list[str]:
         cast("retry_count", "bigint"),
         text("api_key_id"),
         *(text(f"tags.{name}") for name in TAG_FIELDS if name not in HASHED_TAG_KEYS),
-        *(f"{salted_hash_sql(value('tags.' + name))} as tags_{name}_hash" for name in HASHED_TAG_KEYS),
+        *(f"hash_{name} as tags_{name}_hash" for name in HASHED_TAG_KEYS),
         cast("provider_reported_cost_usd", "double"),
         f"cast({_payload_sql()} as varchar) as payload",
     ]
@@ -259,6 +268,8 @@ class GatewayAdapter:
         reason = "case " + " ".join(f"when {cond} then {why}" for cond, why in _checks()) + " end"
         paths = ", ".join(f"'{_json_path(path)}'" for path in PATHS)
         columns = ",\n    ".join(_typed_columns())
+        # Salted id hashes go both into their columns and into the payload: hash once.
+        hashes = ", ".join(f"{salted_hash_sql(value('tags.' + key))} as hash_{key}" for key in HASHED_TAG_KEYS)
         return f"""
 with docs as (
     select
@@ -270,8 +281,14 @@ with docs as (
 extracted as (
     select *, json_type(doc) as doc_type, json_extract(doc, [{paths}]) as fields from docs
 ),
+valued as (
+    select
+        *,
+        {_valued_columns()}
+    from extracted
+),
 checked as (
-    select *, {reason} as reject_reason from extracted
+    select *, {reason} as reject_reason, {hashes} from valued
 )
 select
     line_number,

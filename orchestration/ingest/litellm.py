@@ -15,7 +15,9 @@ from __future__ import annotations
 
 from orchestration.ingest.records import (
     TAG_COLUMNS_DDL,
+    Shared,
     count_checks,
+    decimal_number,
     docs_cte,
     document_checks,
     drop_keys_patch,
@@ -146,20 +148,24 @@ def _record_sql(
     end_user_id: str,
     response_id: str,
     payload: str,
-) -> str:
-    """The checked, typed select shared by both LiteLLM shapes. `rec` is one record as JSON."""
+) -> tuple[str, str, str]:
+    """The checked, typed select shared by both LiteLLM shapes. `rec` is one record as JSON.
+    Returns (reject reason, typed columns, the shared values the `found` CTE computes over `records`)."""
+    shared = Shared()
     counts = _usage_columns(usage)
     fields = {
-        "prompt_tokens": jtext(rec, "$.prompt_tokens"),
-        "completion_tokens": jtext(rec, "$.completion_tokens"),
-        "cache_read_tokens": counts["cache_read"],
-        "cache_creation_tokens": counts["cache_creation"],
-        "cache_creation_1h_tokens": counts["cache_creation_1h"],
-        "reasoning_tokens": counts["reasoning"],
+        "prompt_tokens": shared(jtext(rec, "$.prompt_tokens")),
+        "completion_tokens": shared(jtext(rec, "$.completion_tokens")),
+        "cache_read_tokens": shared(counts["cache_read"]),
+        "cache_creation_tokens": shared(counts["cache_creation"]),
+        "cache_creation_1h_tokens": shared(counts["cache_creation_1h"]),
+        "reasoning_tokens": shared(counts["reasoning"]),
     }
+    response_id, model = shared(response_id), shared(jtext(rec, "$.model"))
+    start_time, response_cost = shared(start_time), shared(response_cost)
     checks = document_checks("rec")
-    checks += required_text_checks({"id": response_id, "model": jtext(rec, "$.model")})
-    checks += long_value_checks({"id": response_id, "model": jtext(rec, "$.model")})
+    checks += required_text_checks({"id": response_id, "model": model})
+    checks += long_value_checks({"id": response_id, "model": model})
     checks += timestamp_checks(start_time, "startTime")
     for label, value_sql in fields.items():
         checks += count_checks(value_sql, label)
@@ -184,7 +190,10 @@ def _record_sql(
             "'invalid_type: response_cost must be a number'",
         )
     )
-    entries = [lowered_entries(f"json_extract({metadata}, '$.spend_logs_metadata')"), tag_list_entries("tags_json")]
+    entries = [
+        shared(lowered_entries(f"json_extract({metadata}, '$.spend_logs_metadata')")),
+        shared(tag_list_entries("tags_json")),
+    ]
     columns = [
         f"nullif({response_id}, '') as response_id",
         f"nullif({jtext(rec, '$.litellm_call_id')}, '') as litellm_call_id",
@@ -193,15 +202,12 @@ def _record_sql(
         f"{jtext(rec, '$.call_type')} as call_type",
         f"lower({jtext(rec, '$.status')}) as status",
         f"lower(nullif({jtext(rec, '$.custom_llm_provider')}, '')) as custom_llm_provider",
-        f"{jtext(rec, '$.model')} as model",
+        f"{model} as model",
         f"nullif({jtext(rec, '$.model_group')}, '') as model_group",
         f"nullif({jtext(rec, '$.model_id')}, '') as model_id",
         f"{start_time} as start_time",
         f"{end_time} as end_time",
-        *(
-            f"try_cast(try_cast({value_sql} as decimal(38, 6)) as bigint) as {label}"
-            for label, value_sql in fields.items()
-        ),
+        *(f"try_cast({decimal_number(value_sql)} as bigint) as {label}" for label, value_sql in fields.items()),
         f"try_cast({response_cost} as double) as response_cost_usd",
         f"{is_cost_missing} as is_cost_missing",
         f"nullif({api_key_hash}, '') as api_key_hash",
@@ -219,7 +225,7 @@ def _record_sql(
         *tag_columns_sql(entries),
         f"cast({payload} as varchar) as payload",
     ]
-    return reason_case(checks), ",\n    ".join(columns)
+    return reason_case(checks), ",\n    ".join(columns), shared.select_list()
 
 
 class LiteLLMPayloadAdapter:
@@ -239,13 +245,10 @@ class LiteLLMPayloadAdapter:
             f"json_object('metadata', {scrubbed_metadata})) "
             f"else {drop_keys_patch('rec', PAYLOAD_DROP_KEYS)} end"
         )
-        reason, columns = _record_sql(
+        reason, columns, shared = _record_sql(
             rec="rec",
-            metadata="json_extract(rec, '$.metadata')",
-            usage=(
-                "coalesce(json_extract(rec, '$.metadata.usage_object'), "
-                "json_extract(rec, '$.hidden_params.usage_object'), json_extract(rec, '$.response.usage'))"
-            ),
+            metadata="metadata_json",
+            usage="usage_json",
             start_time=epoch_seconds_timestamp(jtext("rec", "$.startTime")),
             end_time=epoch_seconds_timestamp(jtext("rec", "$.endTime")),
             response_cost=jtext("rec", "$.response_cost"),
@@ -263,10 +266,27 @@ class LiteLLMPayloadAdapter:
         return f"""
 with {docs_cte()},
 records as (
-    select line_number, decode_error, doc as rec, json_extract(doc, '$.request_tags') as tags_json from docs
+    select
+        line_number,
+        decode_error,
+        doc as rec,
+        json_extract(doc, '$.request_tags') as tags_json,
+        json_extract(doc, '$.metadata') as metadata_json,
+        coalesce(
+            json_extract(doc, '$.metadata.usage_object'),
+            json_extract(doc, '$.hidden_params.usage_object'),
+            json_extract(doc, '$.response.usage')
+        ) as usage_json
+    from docs
+),
+found as (
+    select
+        *,
+        {shared}
+    from records
 ),
 checked as (
-    select *, {reason} as reject_reason from records
+    select *, {reason} as reject_reason from found
 )
 select
     line_number,
@@ -304,10 +324,10 @@ class LiteLLMSpendLogsAdapter:
             return f"(case when json_type({value}) = 'VARCHAR' then {as_text} else {value} end)"
 
         metadata = "metadata_json"
-        reason, columns = _record_sql(
+        reason, columns, shared = _record_sql(
             rec="rec",
             metadata=metadata,
-            usage=f"json_extract({metadata}, '$.usage_object')",
+            usage="usage_json",
             start_time=utc_timestamp(jtext("rec", "$.startTime")),
             end_time=utc_timestamp(jtext("rec", "$.endTime")),
             response_cost=jtext("rec", "$.spend"),
@@ -358,11 +378,18 @@ records as (
         decode_error,
         doc as rec,
         {maybe_text_json("$.request_tags")} as tags_json,
-        {maybe_text_json("$.metadata")} as metadata_json
+        {maybe_text_json("$.metadata")} as metadata_json,
+        json_extract({maybe_text_json("$.metadata")}, '$.usage_object') as usage_json
     from docs
 ),
+found as (
+    select
+        *,
+        {shared}
+    from records
+),
 checked as (
-    select *, {reason} as reject_reason from records
+    select *, {reason} as reject_reason from found
 )
 select
     line_number,

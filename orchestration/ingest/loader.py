@@ -1,18 +1,21 @@
 """The one loading mechanism every source shares.
 
-discover files -> skip what the manifest already holds (by content hash) -> read lines -> the source's
-adapter parses, validates and redacts them in DuckDB -> accepted rows go to raw.<table>, rejected lines to
+discover files -> skip what the manifest already holds (by content hash) -> read lines, in chunks of a
+bounded size, column-wise (numpy/Arrow, no Python loop over lines) -> the source's adapter parses,
+validates and redacts them in DuckDB -> accepted rows go to raw.<table>, rejected lines to
 raw.load_rejects with the reason -> one manifest row per file. Each file is loaded in one transaction, so a
 crash leaves either the whole file or nothing, and a re-run picks up exactly what is missing.
 """
 
 from __future__ import annotations
 
-import gzip
+import contextlib
 import hashlib
+import os
+import sys
 import uuid
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from fnmatch import fnmatch
@@ -20,12 +23,31 @@ from pathlib import Path
 from typing import Protocol
 
 import duckdb
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
+from tqdm import tqdm
 
 from orchestration.faults import fault_point
 from orchestration.settings import ConfigError
 
-LINES_PER_BATCH = 250_000
+# Memory per file stays a few times CHUNK_BYTES (plus DuckDB's own), whatever the file's size.
+CHUNK_BYTES = 16 << 20  # text handed to the adapter's SQL at once, in whole lines
+READ_BYTES = 1 << 20  # one read from disk, or at most this much decompressed output at once
+SCAN_BATCH_LINES = 4096
+CHECKPOINT_THRESHOLD = "256MiB"
+GZIP_WBITS = 16 + zlib.MAX_WBITS
+_ASCII_WHITESPACE = np.zeros(256, dtype=bool)
+_ASCII_WHITESPACE[list(b" \t\n\r\x0b\x0c")] = True
+LINE_SCHEMA = pa.schema(
+    [
+        ("line_number", pa.int64()),
+        ("line_text", pa.large_string()),
+        ("decode_error", pa.string()),
+        ("line_bytes", pa.int64()),
+        ("line_raw", pa.large_binary()),
+    ]
+)
 
 LINEAGE_COLUMNS = """
     load_id varchar not null,
@@ -68,7 +90,10 @@ create table if not exists raw.load_rejects (
 
 
 class Adapter(Protocol):
-    """A source format. It sees a temp table `landing_lines(line_number, line_text, decode_error)`.
+    """A source format. It sees a table `landing_lines(line_number, line_text, decode_error)`: one chunk of a
+    file's lines at a time (a large file is read in several chunks, in one transaction). Every chunk after
+    the first also holds the file's first non-blank line, so a CSV header is always there; whatever the SQL
+    returns for that repeated line in a later chunk is dropped.
 
     Optional attributes (read with getattr, so existing adapters need nothing new):
     - `document_patterns`: file names (fnmatch) read as one JSON document instead of lines; the document is
@@ -153,66 +178,184 @@ def reads_whole_file(adapter: Adapter, path: Path) -> bool:
     return any(fnmatch(path.name, pattern) for pattern in getattr(adapter, "document_patterns", ()))
 
 
-def _read_bytes(path: Path) -> tuple[bytes, str | None]:
-    """The file's content, decompressed when gzip. A truncated or corrupt gzip yields what could be read
-    plus the reason, so its good lines still load and the damage is quarantined."""
-    raw = path.read_bytes()
-    named_gzip = path.suffix == ".gz"
-    if not (named_gzip or raw[:2] == b"\x1f\x8b"):
-        return raw, None
-    out = bytearray()
-    decompressor = zlib.decompressobj(16 + zlib.MAX_WBITS)
-    try:
-        data = raw
-        while data:
-            out += decompressor.decompress(data)
-            data = decompressor.unused_data
-            if data:  # a multi-member gzip: start the next member
-                decompressor = zlib.decompressobj(16 + zlib.MAX_WBITS)
-        if not decompressor.eof:
-            if not named_gzip and not out:
-                return raw, None  # a text file whose first bytes only look like gzip's
-            return bytes(out), "truncated_gzip: the compressed stream ends early"
-    except (zlib.error, gzip.BadGzipFile, EOFError) as exc:
-        if not named_gzip and not out:
-            return raw, None  # a text file whose first bytes only look like gzip's: read it as text
-        return bytes(out), f"corrupt_gzip: {exc}"
-    return bytes(out), None
+class _FileText:
+    """A landing file's text, decompressed when gzip, read a piece at a time so that memory stays bounded
+    whatever the file's size. A truncated or corrupt gzip yields what could be read and sets `error`, so its
+    good lines still load and the damage is quarantined. `bytes_read` counts the file's own (compressed) bytes.
+    """
 
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.error: str | None = None
+        self.bytes_read = 0
 
-def _line_batches(content: bytes, whole_file: bool = False) -> Iterator[pa.Table]:
-    """Numbered non-blank lines as Arrow batches; undecodable lines carry the decode error instead of text.
-    A whole-file document is one line (line 1) holding the entire content."""
-    lines = [content] if whole_file else content.split(b"\n")
-    if lines and lines[-1] == b"":
-        lines.pop()
-    for start in range(0, len(lines), LINES_PER_BATCH):
-        numbers: list[int] = []
-        texts: list[str | None] = []
-        errors: list[str | None] = []
-        hashes: list[str] = []
-        sizes: list[int] = []
-        for offset, line in enumerate(lines[start : start + LINES_PER_BATCH]):
-            if not line.strip():
-                continue
-            numbers.append(start + offset + 1)
-            hashes.append(hashlib.sha256(line).hexdigest())
-            sizes.append(len(line))
+    def pieces(self) -> Iterator[bytes]:
+        with self.path.open("rb") as handle:
+            named_gzip = self.path.suffix == ".gz"
+            looks_gzip = handle.read(2) == b"\x1f\x8b"
+            handle.seek(0)
+            if not (named_gzip or looks_gzip):
+                yield from self._plain(handle)
+                return
+            produced = False
+            decompressor = zlib.decompressobj(GZIP_WBITS)
+            data = b""
             try:
-                texts.append(line.decode("utf-8").removesuffix("\r"))
-                errors.append(None)
-            except UnicodeDecodeError as exc:
-                texts.append(None)
-                errors.append(f"invalid_utf8: byte {exc.start} of the line is not UTF-8")
-        yield pa.table(
-            {
-                "line_number": pa.array(numbers, pa.int64()),
-                "line_text": pa.array(texts, pa.string()),
-                "decode_error": pa.array(errors, pa.string()),
-                "line_sha256": pa.array(hashes, pa.string()),
-                "line_bytes": pa.array(sizes, pa.int64()),
-            }
-        )
+                while True:
+                    if not data:
+                        data = self._read(handle)
+                        if not data:
+                            break
+                    if decompressor.eof:  # a multi-member gzip: start the next member
+                        decompressor = zlib.decompressobj(GZIP_WBITS)
+                    # Bounded output per call: a highly compressed file never expands in memory at once.
+                    out = decompressor.decompress(data, READ_BYTES)
+                    data = decompressor.unused_data if decompressor.eof else decompressor.unconsumed_tail
+                    if out:
+                        produced = True
+                        yield out
+                out = decompressor.flush()
+                if out:
+                    produced = True
+                    yield out
+                if decompressor.eof:
+                    return
+                error = "truncated_gzip: the compressed stream ends early"
+            except zlib.error as exc:
+                error = f"corrupt_gzip: {exc}"
+            if not named_gzip and not produced:
+                # A text file whose first bytes only look like gzip's: read it as text.
+                handle.seek(0)
+                self.bytes_read = 0
+                yield from self._plain(handle)
+                return
+            self.error = error
+
+    def blocks(self, chunk_bytes: int) -> Iterator[tuple[int, bytes]]:
+        """(number of the block's first line, block): whole lines, at most chunk_bytes unless one line is
+        longer (then that line ends its block). Only the file's end can end a block inside a line."""
+        pending: list[bytes] = []
+        size = 0
+        first_line = 1
+        waiting = False  # for the end of a line longer than a chunk
+        for piece in self.pieces():
+            pending.append(piece)
+            size += len(piece)
+            if size < chunk_bytes or (waiting and b"\n" not in piece):
+                continue
+            buffer = b"".join(pending)
+            pending.clear()
+            start = 0
+            while len(buffer) - start >= chunk_bytes:
+                cut = buffer.rfind(b"\n", start, start + chunk_bytes) + 1 or buffer.find(b"\n", start) + 1
+                if not cut:
+                    break
+                block = buffer[start:cut]
+                yield first_line, block
+                first_line += block.count(b"\n")
+                start = cut
+            waiting = len(buffer) - start >= chunk_bytes
+            rest = buffer[start:]
+            del buffer
+            pending = [rest] if rest else []
+            size = len(rest)
+        if pending:
+            yield first_line, b"".join(pending)
+
+    def _plain(self, handle) -> Iterator[bytes]:
+        while piece := self._read(handle):
+            yield piece
+
+    def _read(self, handle) -> bytes:
+        piece = handle.read(READ_BYTES)
+        self.bytes_read += len(piece)
+        return piece
+
+
+def _line_table(block: bytes, first_line: int, whole_file: bool = False) -> pa.Table:
+    """The block's non-blank lines, numbered from first_line, built column-wise (numpy and Arrow, no loop
+    over lines): `line_number, line_text, decode_error, line_bytes, line_raw`. A line keeps its own bytes
+    (line_raw, for the reject hash and length) and its text without one trailing carriage return; a line
+    that is not UTF-8 has no text but the decode error. A whole-file document is one line (line 1)."""
+    data = np.frombuffer(block, np.uint8)
+    if not len(data):
+        return _empty_lines()
+    newline = data == 10
+    if whole_file:
+        ends = np.array([len(data)])
+    else:
+        ends = np.flatnonzero(newline)
+        if not newline[-1]:
+            ends = np.append(ends, len(data))  # the file's last line, without its newline
+    starts = np.concatenate(([0], ends[:-1] + 1))
+    # Blank (skipped, numbers kept) = nothing but ASCII whitespace, as bytes.strip() sees it. Each segment
+    # runs to the next line's start, so it holds the line and its newline (itself whitespace).
+    filled = np.logical_or.reduceat(~_ASCII_WHITESPACE[data], starts)
+    kept = np.flatnonzero(filled)
+    if not len(kept):
+        return _empty_lines()
+    lengths = (ends - starts)[kept]
+    in_kept_line = np.repeat(filled, np.diff(np.append(starts, len(data))))
+    content = data[in_kept_line if whole_file else in_kept_line & ~newline]
+    offsets = np.concatenate(([0], np.cumsum(lengths)))
+    raw = pa.LargeBinaryArray.from_buffers(
+        pa.large_binary(), len(kept), [None, pa.py_buffer(offsets), pa.py_buffer(content)]
+    )
+    try:
+        text = raw.cast(pa.large_string())  # validates every line's UTF-8 at once
+        errors = pa.nulls(len(kept), pa.string())
+    except pa.ArrowInvalid:
+        text, errors = _decode_line_by_line(raw)
+    if (content[offsets[1:] - 1] == 13).any():  # strip one trailing \r (CRLF files) only where there is one
+        text = pc.if_else(pc.ends_with(text, "\r"), pc.utf8_slice_codeunits(text, 0, -1), text)
+    table = pa.table(
+        {
+            "line_number": pa.array(kept + first_line, pa.int64()),
+            "line_text": text,
+            "decode_error": errors,
+            "line_bytes": pa.array(lengths, pa.int64()),
+            "line_raw": raw,
+        }
+    )
+    # Several batches let DuckDB parse a chunk on every core.
+    return pa.Table.from_batches(table.to_batches(max_chunksize=SCAN_BATCH_LINES), table.schema)
+
+
+def _decode_line_by_line(raw: pa.LargeBinaryArray) -> tuple[pa.Array, pa.Array]:
+    """Only for a chunk holding a line that is not UTF-8: find which lines, and the first bad byte of each."""
+    texts: list[str | None] = []
+    errors: list[str | None] = []
+    for line in raw.to_pylist():
+        try:
+            texts.append(line.decode("utf-8"))
+            errors.append(None)
+        except UnicodeDecodeError as exc:
+            texts.append(None)
+            errors.append(f"invalid_utf8: byte {exc.start} of the line is not UTF-8")
+    return pa.array(texts, pa.large_string()), pa.array(errors, pa.string())
+
+
+def _empty_lines() -> pa.Table:
+    return LINE_SCHEMA.empty_table()
+
+
+def _file_line_tables(path: Path, whole_file: bool, text: _FileText) -> Iterator[tuple[int, pa.Table]]:
+    """(first line number of the chunk, its line table). Every chunk after the first also starts with the
+    file's first non-blank line, so that a CSV adapter finds its header in every chunk; records parsed from
+    that repeated line are dropped by the loader (their line numbers are below the chunk's first line)."""
+    if whole_file:  # one JSON document: it has to be parsed whole
+        yield 1, _line_table(b"".join(text.pieces()), 1, whole_file=True)
+        return
+    header: pa.Table | None = None
+    for first_line, block in text.blocks(CHUNK_BYTES):
+        table = _line_table(block, first_line)
+        del block
+        if header is not None:
+            table = pa.concat_tables([header, table])
+        elif table.num_rows:
+            # A copy of the one row: a slice would keep the whole first chunk in memory.
+            header = pa.Table.from_pylist(table.slice(0, 1).to_pylist(), schema=LINE_SCHEMA)
+        yield first_line, table
 
 
 def ensure_raw_tables(con: duckdb.DuckDBPyConnection, adapters: list[Adapter]) -> None:
@@ -223,7 +366,15 @@ def ensure_raw_tables(con: duckdb.DuckDBPyConnection, adapters: list[Adapter]) -
         con.execute(f"create table if not exists raw.{adapter.table} ({LINEAGE_COLUMNS}, {adapter.columns_ddl})")
 
 
-def load_file(con: duckdb.DuckDBPyConnection, adapter: Adapter, path: Path, landing_dir: Path, salt: str) -> FileResult:
+def load_file(
+    con: duckdb.DuckDBPyConnection,
+    adapter: Adapter,
+    path: Path,
+    landing_dir: Path,
+    salt: str,
+    progress: Callable[[int, int], None] | None = None,
+) -> FileResult:
+    """Load one file in one transaction. `progress(file bytes read, records)` is called after each chunk."""
     relative = path.relative_to(landing_dir).as_posix()
     sha = file_sha256(path)
     known = con.execute(
@@ -245,19 +396,20 @@ def load_file(con: duckdb.DuckDBPyConnection, adapter: Adapter, path: Path, land
 
     load_id = str(uuid.uuid4())
     loaded_at = _now()
-    content, file_error = _read_bytes(path)
+    text = _FileText(path)
     result = FileResult(adapter.source, relative, "loaded")
+    parse_sql = adapter.select_parsed_sql()
     con.execute("begin transaction")
     try:
-        for batch in _line_batches(content, reads_whole_file(adapter, path)):
-            con.register("landing_batch", batch)
-            con.execute("create or replace temp table landing_lines as select * from landing_batch")
-            con.unregister("landing_batch")
-            parse_sql = adapter.select_parsed_sql()
-            # Only adapters that hash identifiers bind the salt.
+        reported_bytes = 0
+        for first_line, lines in _file_line_tables(path, reads_whole_file(adapter, path), text):
+            con.register("landing_lines", lines)
+            # Only adapters that hash identifiers bind the salt. Records of the repeated first line (see
+            # Adapter) belong to the chunk that really holds it.
             con.execute(
-                f"create or replace temp table parsed_lines as {parse_sql}",
-                {"salt": salt} if "$salt" in parse_sql else {},
+                f"create or replace temp table parsed_lines as "
+                f"select * from ({parse_sql}) where line_number >= $first_line",
+                {"first_line": first_line} | ({"salt": salt} if "$salt" in parse_sql else {}),
             )
             con.execute(
                 f"""
@@ -267,26 +419,32 @@ def load_file(con: duckdb.DuckDBPyConnection, adapter: Adapter, path: Path, land
                 """,
                 [load_id, relative, sha, loaded_at],
             )
+            # The hash and length are only worked out for the few lines that are rejected.
             con.execute(
                 """
                 insert into raw.load_rejects
-                select ?, ?, ?, parsed.line_number, ?, parsed.reject_reason, lines.line_sha256, lines.line_bytes, ?
+                select ?, ?, ?, parsed.line_number, ?, parsed.reject_reason, sha256(lines.line_raw),
+                    lines.line_bytes, ?
                 from parsed_lines as parsed
                 inner join landing_lines as lines on parsed.line_number = lines.line_number
                 where parsed.reject_reason is not null
                 """,
                 [load_id, adapter.source, relative, sha, loaded_at],
             )
+            con.unregister("landing_lines")
             counts = con.execute(
                 "select count(*), count(*) filter (where reject_reason is not null) from parsed_lines"
             ).fetchone()
             result.lines_read += counts[0]
             result.rows_rejected += counts[1]
             result.rows_loaded += counts[0] - counts[1]
-        if file_error is not None:
+            if progress is not None:
+                progress(text.bytes_read - reported_bytes, counts[0])
+                reported_bytes = text.bytes_read
+        if text.error is not None:
             con.execute(
                 "insert into raw.load_rejects values (?, ?, ?, 0, ?, ?, null, null, ?)",
-                [load_id, adapter.source, relative, sha, file_error, loaded_at],
+                [load_id, adapter.source, relative, sha, text.error, loaded_at],
             )
             result.rows_rejected += 1
             result.lines_read += 1
@@ -310,16 +468,49 @@ def load_file(con: duckdb.DuckDBPyConnection, adapter: Adapter, path: Path, land
         con.execute("rollback")
         raise
     finally:
-        con.execute("drop table if exists landing_lines")
         con.execute("drop table if exists parsed_lines")
+        with contextlib.suppress(duckdb.Error):
+            con.unregister("landing_lines")
     return result
 
 
 def load_source(con: duckdb.DuckDBPyConnection, adapter: Adapter, landing_dir: Path, salt: str) -> LoadReport:
     report = LoadReport()
-    for path in discover(landing_dir, adapter):
-        report.files.append(load_file(con, adapter, path, landing_dir, salt))
+    # Each file commits on its own; checkpointing at every commit (DuckDB's 16 MiB default) rewrites the
+    # table's last, partly filled row group again and again. Committed rows stay safe in the WAL meanwhile.
+    con.execute(f"set checkpoint_threshold = '{CHECKPOINT_THRESHOLD}'")
+    paths = discover(landing_dir, adapter)
+    sizes = [path.stat().st_size for path in paths]
+    with _progress_bar(adapter, sum(sizes)) as bar:
+        records = 0
+
+        def advance(file_bytes: int, new_records: int) -> None:
+            nonlocal records
+            records += new_records
+            bar.update(file_bytes)
+            bar.set_postfix_str(f"file {len(report.files) + 1}/{len(paths)}, {records:,} records", refresh=False)
+
+        for path, size in zip(paths, sizes, strict=True):
+            start = bar.n
+            result = load_file(con, adapter, path, landing_dir, salt, advance)
+            advance(start + size - bar.n, 0)  # skipped files, and bytes read after the last chunk was parsed
+            report.files.append(result)
     return report
+
+
+def _progress_bar(adapter: Adapter, total_bytes: int) -> tqdm:
+    """Files, bytes and records of one source while it loads; only on a terminal, never under tests."""
+    quiet = not sys.stderr.isatty() or "PYTEST_CURRENT_TEST" in os.environ
+    return tqdm(
+        total=total_bytes,
+        desc=f"loading {adapter.table}",
+        unit="B",
+        unit_scale=True,
+        unit_divisor=1024,
+        disable=quiet,
+        leave=False,
+        file=sys.stderr,
+    )
 
 
 def _now() -> datetime:

@@ -14,7 +14,9 @@ from orchestration.ingest.privacy import TEXT_KEYS
 from orchestration.ingest.records import (
     TAG_COLUMNS_DDL,
     TAG_KEYS,
+    Shared,
     count_checks,
+    decimal_number,
     docs_cte,
     document_checks,
     hashed,
@@ -116,12 +118,15 @@ class OtelSpansAdapter:
 
     def select_parsed_sql(self) -> str:
         span_attrs, resource_attrs = "span_attrs", "resource_attrs"
+        # Each span field (CTE `span_fields`), then each attribute lookup and id (CTE `found`) is worked out
+        # once; the checks and the typed columns read those columns.
+        fields, once = Shared("field"), Shared("found")
 
         def field(path: str) -> str:
-            return f"json_extract_string(span, '{path}')"
+            return fields(f"json_extract_string(span, '{path}')")
 
         def attr(*keys: str) -> str:
-            return _attr(keys, span_attrs, resource_attrs)
+            return once(_attr(keys, span_attrs, resource_attrs))
 
         counts = {
             "gen_ai.usage.input_tokens": attr("gen_ai.usage.input_tokens", "gen_ai.usage.prompt_tokens"),
@@ -130,19 +135,19 @@ class OtelSpansAdapter:
             "gen_ai.usage.cache_creation.input_tokens": attr("gen_ai.usage.cache_creation.input_tokens"),
             "gen_ai.usage.reasoning.output_tokens": attr("gen_ai.usage.reasoning.output_tokens"),
         }
-        trace_text = "json_extract_string(span, '$.traceId')"
-        span_text = "json_extract_string(span, '$.spanId')"
-        start = _nanos_timestamp("json_extract_string(span, '$.startTimeUnixNano')")
+        trace_id = once(_id_hex(field("$.traceId"), 32))
+        span_id = once(_id_hex(field("$.spanId"), 16))
+        start = once(_nanos_timestamp(field("$.startTimeUnixNano")))
 
         def as_int(label: str) -> str:
-            return f"coalesce(try_cast(try_cast({counts[label]} as decimal(38, 6)) as bigint), 0)"
+            return f"coalesce(try_cast({decimal_number(counts[label])} as bigint), 0)"
 
         checks = document_checks("doc")
         checks += [
             ("resource_spans is null", "'missing_required_field: resourceSpans'"),
             ("span is null", "'missing_required_field: spans'"),
-            (f"{_id_hex(trace_text, 32)} is null", "'invalid_id: traceId must be 16 bytes in hex or base64'"),
-            (f"{_id_hex(span_text, 16)} is null", "'invalid_id: spanId must be 8 bytes in hex or base64'"),
+            (f"{trace_id} is null", "'invalid_id: traceId must be 16 bytes in hex or base64'"),
+            (f"{span_id} is null", "'invalid_id: spanId must be 8 bytes in hex or base64'"),
             (f"{start} is null", "'invalid_timestamp: startTimeUnixNano is not a number of nanoseconds'"),
             (f"year({start}) not between 2000 and 2099", "'timestamp_out_of_range: startTimeUnixNano'"),
         ]
@@ -164,18 +169,18 @@ class OtelSpansAdapter:
         )
         operation = attr("gen_ai.operation.name")
         provider = attr("gen_ai.provider.name", "gen_ai.system")
-        tags = [f"{_attr(keys, span_attrs, resource_attrs)} as tag_{tag}" for tag, keys in TAG_KEYS.items()]
+        tags = [f"{attr(*keys)} as tag_{tag}" for tag, keys in TAG_KEYS.items()]
         columns = [
             "span_position",
-            f"{_id_hex(trace_text, 32)} as trace_id",
-            f"{_id_hex(span_text, 16)} as span_id",
+            f"{trace_id} as trace_id",
+            f"{span_id} as span_id",
             f"{_id_hex(field('$.parentSpanId'), 16)} as parent_span_id",
-            "json_extract_string(span, '$.name') as span_name",
+            f"{field('$.name')} as span_name",
             f"{_enum(field('$.kind'), SPAN_KINDS)} as span_kind",
             f"coalesce({_enum(field('$.status.code'), STATUS_CODES)}, 0) as status_code",
             f"{start} as start_time",
             f"{_nanos_timestamp(field('$.endTimeUnixNano'))} as end_time",
-            f"{_attr(('service.name',), resource_attrs)} as service_name",
+            f"{once(_attr(('service.name',), resource_attrs))} as service_name",
             f"({operation} is not null or {provider} is not null) as is_genai",
             f"{operation} as operation_name",
             f"lower({provider}) as provider_name",
@@ -183,7 +188,7 @@ class OtelSpansAdapter:
             f"{attr('gen_ai.response.model')} as response_model",
             f"{attr('gen_ai.response.id')} as response_id",
             *(
-                f"try_cast(try_cast({counts[label]} as decimal(38, 6)) as bigint) as {name}"
+                f"try_cast({decimal_number(counts[label])} as bigint) as {name}"
                 for label, name in zip(
                     counts,
                     ("input_tokens", "output_tokens", "cache_read_tokens", "cache_creation_tokens", "reasoning_tokens"),
@@ -254,8 +259,20 @@ records as (
         {_entries("json_extract(resource_spans, '$.resource.attributes')")} as resource_attrs
     from spans
 ),
+span_fields as (
+    select
+        *,
+        {fields.select_list()}
+    from records
+),
+found as (
+    select
+        *,
+        {once.select_list()}
+    from span_fields
+),
 checked as (
-    select *, {reason_case(checks)} as reject_reason from records
+    select *, {reason_case(checks)} as reject_reason from found
 )
 select
     line_number,

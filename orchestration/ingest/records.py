@@ -41,6 +41,23 @@ docs as (
 )"""
 
 
+class Shared:
+    """Expressions a record's checks and columns use more than once, each computed once as a column of a CTE
+    of its own (`select *, {shared.select_list()} from ...`); DuckDB would otherwise evaluate every
+    occurrence again, re-parsing the record's JSON each time."""
+
+    def __init__(self, prefix: str = "shared") -> None:
+        self.prefix = prefix
+        self.columns: dict[str, str] = {}
+
+    def __call__(self, sql: str) -> str:
+        """The column name standing for the expression."""
+        return self.columns.setdefault(sql, f"{self.prefix}_{len(self.columns)}")
+
+    def select_list(self) -> str:
+        return ",\n        ".join(f"{sql} as {name}" for sql, name in self.columns.items())
+
+
 def jtext(expr: str, path: str) -> str:
     """The value at a JSON path as text (strings unquoted); null when absent or JSON null."""
     return f"json_extract_string({expr}, '{path}')"
@@ -50,9 +67,19 @@ def jkind(expr: str, path: str) -> str:
     return f"coalesce(json_type(json_extract({expr}, '{path}')), 'NULL')"
 
 
+def decimal_number(text_sql: str) -> str:
+    """`try_cast(text as decimal(38, 6))`, the same value, with a fast path for plain integers (nearly every
+    count): DuckDB's text-to-decimal(38, 6) cast costs microseconds a value, a bigint cast a few nanoseconds."""
+    return (
+        f"case when regexp_full_match({text_sql}, '-?[0-9]{{1,18}}') "
+        f"then cast(cast({text_sql} as bigint) as decimal(38, 6)) "
+        f"else try_cast({text_sql} as decimal(38, 6)) end"
+    )
+
+
 def jint(expr: str, path: str) -> str:
     """A whole number, also when written as a string (OTLP int64) or as a float with no fraction."""
-    return f"try_cast(try_cast({jtext(expr, path)} as decimal(38, 6)) as hugeint)"
+    return f"try_cast({decimal_number(jtext(expr, path))} as hugeint)"
 
 
 def reason_case(checks: list[tuple[str, str]]) -> str:
@@ -69,7 +96,7 @@ def document_checks(doc: str = "doc") -> list[tuple[str, str]]:
 
 def count_checks(value_sql: str, label: str, maximum: int = MAX_TOKENS) -> list[tuple[str, str]]:
     """A token or request count: a whole number (possibly written as a string), not negative, not absurd."""
-    raw = f"try_cast({value_sql} as decimal(38, 6))"
+    raw = f"({decimal_number(value_sql)})"
     return [
         (
             f"{value_sql} is not null and ({raw} is null or {raw} <> floor({raw}))",
