@@ -15,7 +15,23 @@
     The canonical copy is the first by source precedence (macros/usage/usage_envelope_columns.sql:
     gateway, LiteLLM payload, LiteLLM SpendLogs, Bedrock, OTel), then first loaded. Retries have their own
     provider request ids, so they stay separate attempts, linked by root_request_id.
+
+    Incremental: the touched copies are those loaded since the last build (however late their timestamp)
+    and, with the partition vars, those inside the partition window and its lookback. Every attempt a
+    touched copy belongs to, now or before this run, is recomputed from ALL its copies (whatever their
+    date), and its copies replace their previous rows (one row per copy). A copy with a provider request id
+    can pull copies first matched by the same fallback key into its attempt: so the copies sharing a fallback
+    key with a touched copy, and the attempts they belonged to, are recomputed too.
 #}
+{%- set incremental_run = can_run_incrementally('matched_at') -%}
+{%- set window = partition_window_predicate('requested_at') -%}
+{{ config(
+    materialized='incremental',
+    incremental_strategy=request_grain_strategy(),
+    unique_key=['source_table', 'source_file', 'source_line', 'request_id'],
+    on_schema_change='append_new_columns',
+) }}
+
 with
 
 copies as (
@@ -78,6 +94,44 @@ grouped as (
         on keyed.identity_key is null and keyed.fallback_key = anchors.fallback_key
 ),
 
+{% if incremental_run %}
+    touched as (
+        select
+            attempt_key,
+            fallback_key
+        from grouped
+        where
+            loaded_at > (select coalesce(max(loaded_at), cast('1900-01-01' as timestamp)) from {{ this }})
+            {%- if window %}
+                or {{ window }}
+            {%- endif %}
+    ),
+
+    touched_fallback_keys as (
+        select distinct fallback_key from touched
+        where fallback_key is not null
+    ),
+
+    recomputed_keys as (
+        select attempt_key from touched
+        union
+        select attempt_key from grouped
+        where fallback_key in (select fallback_key from touched_fallback_keys)
+        union
+        select attempt_key from {{ this }}
+        where fallback_key in (select fallback_key from touched_fallback_keys)
+    ),
+
+    selected as (
+        select * from grouped
+        where attempt_key in (select attempt_key from recomputed_keys)
+    ),
+{% else %}
+    selected as (
+        select * from grouped
+    ),
+{% endif %}
+
 ranked as (
     select
         *,
@@ -89,13 +143,14 @@ ranked as (
             partition by attempt_key, source_system
             order by source_rank, loaded_at, source_file, source_line
         ) as source_copy_rank
-    from grouped
+    from selected
 ),
 
 final as (
     select
         *,
-        copy_rank = 1 as is_canonical
+        copy_rank = 1 as is_canonical,
+        {{ dbt.current_timestamp() }} as matched_at
     from ranked
 )
 
