@@ -22,6 +22,7 @@ from orchestration.ingest.loader import Adapter, LoadReport, connect_warehouse, 
 from orchestration.ingest.otel import OtelSpansAdapter
 from orchestration.ingest.provider_usage import AnthropicUsageAdapter, OpenAIUsageAdapter
 from orchestration.ingest.publish import publish_new_loads
+from orchestration.partitions import daily_partitions, partition_day
 from orchestration.resources import WarehouseResource
 from orchestration.settings import hash_salt
 
@@ -68,13 +69,14 @@ INGEST_SPECS: tuple[IngestSpec, ...] = (
 ADAPTERS = [spec.adapter for spec in INGEST_SPECS]
 
 
-def ingest_source(adapter: Adapter, warehouse: WarehouseResource) -> LoadReport:
-    """Load the source's new files (how recently each source delivered: marts.rpt_source_freshness)."""
+def ingest_source(adapter: Adapter, warehouse: WarehouseResource, day: str | None = None) -> LoadReport:
+    """Load the source's new files, or with `day` that day's new files (how recently each source delivered:
+    marts.rpt_source_freshness)."""
     salt = hash_salt()
     con = connect_warehouse(warehouse.warehouse)
     try:
         ensure_raw_tables(con, ADAPTERS)
-        report = load_source(con, adapter, warehouse.landing, salt)
+        report = load_source(con, adapter, warehouse.landing, salt, day)
         publish_new_loads(con, warehouse.target, [adapter.table, "load_manifest", "load_rejects"])
         return report
     finally:
@@ -89,9 +91,10 @@ def build_ingest_asset(spec: IngestSpec) -> AssetsDefinition:
         group_name="raw",
         description=f"{spec.description} Loaded into raw.{adapter.table} (rejects to raw.load_rejects).",
         kinds={"duckdb", "python"},
+        partitions_def=daily_partitions,
     )
     def _ingest(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
-        report = ingest_source(adapter, warehouse)
+        report = ingest_source(adapter, warehouse, partition_day(context))
         for result in report.files:
             if result.status != "already_loaded":
                 context.log.info(
