@@ -14,7 +14,7 @@ from dagster import (
 )
 from dagster_dbt import DbtCliResource
 
-from orchestration.ingest.assets import INGEST_ASSETS
+from orchestration.ingest.assets import INGEST_ASSETS, landing_day
 from orchestration.ingest.invoice_assets import raw_invoice_lines
 from orchestration.ingest.sensors import build_landing_sensor
 from orchestration.partitions import daily_partitions
@@ -62,7 +62,14 @@ def dbt_executable() -> str:
 def build_definitions(settings: Settings) -> Definitions:
     settings.export()
     return Definitions(
-        assets=[*INGEST_ASSETS, raw_invoice_lines, model_price_book, chargeback_dbt_assets, posted_ledger],
+        assets=[
+            *INGEST_ASSETS,
+            landing_day,
+            raw_invoice_lines,
+            model_price_book,
+            chargeback_dbt_assets,
+            posted_ledger,
+        ],
         asset_checks=contract_checks,
         jobs=[daily_refresh, month_close],
         schedules=[daily_refresh_schedule],

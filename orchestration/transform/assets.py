@@ -7,7 +7,7 @@ from typing import Any
 from dagster import AssetExecutionContext, AssetKey, AssetSpec, Config
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
-from orchestration.partitions import daily_partitions, partition_dbt_vars
+from orchestration.partitions import partition_dbt_vars
 from orchestration.prices.assets import PRICE_BOOK_KEY
 from orchestration.transform.project import dbt_project, ensure_manifest
 
@@ -47,7 +47,6 @@ class BuildConfig(Config):
     manifest=ensure_manifest(),
     project=dbt_project,
     dagster_dbt_translator=translator,
-    partitions_def=daily_partitions,
 )
 def chargeback_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource, config: BuildConfig):
     # A partition run passes its window to the incremental request-grain models; an unpartitioned run

@@ -19,17 +19,21 @@
 with
 
 {% for source_system, source_table, model, condition in branches %}
+    {%- set filters = [condition] if condition else [] -%}
+    {%- if is_incremental() -%}
+        {%- do filters.append(
+            "loaded_at > (select coalesce(max(loaded_at), cast('1900-01-01' as timestamp)) from " ~ this ~ ")"
+        ) -%}
+    {%- endif %}
     {{ source_table }} as (
         select
             '{{ source_system }}' as source_system,
             '{{ source_table }}' as source_table,
             {{ usage_envelope_columns()[2:] | join(',\n            ') }}
         from {{ ref(model) }}
-        where
-            {{ condition or '1 = 1' }}
-            {%- if is_incremental() %}
-                and loaded_at > (select coalesce(max(loaded_at), cast('1900-01-01' as timestamp)) from {{ this }})
-            {%- endif %}
+        {%- if filters %}
+            where {{ filters | join(' and ') }}
+        {%- endif %}
     ),
 {% endfor %}
 
