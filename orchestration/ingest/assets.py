@@ -147,5 +147,5 @@ def landing_day(context: AssetExecutionContext, warehouse: WarehouseResource) ->
         con.close()
     of_day = [(path, rows) for path, rows in files if day is None or day_of(path) == day]
     return MaterializeResult(
-        metadata={"day": day or "all", "files_loaded": len(of_day), "rows_loaded": sum(r for _, r in of_day)}
+        metadata={"day": day or "all", "files_of_day": len(of_day), "rows_of_day": sum(r for _, r in of_day)}
     )
