@@ -7,6 +7,7 @@
   with the history without one: the span, matched by fallback key alone until now, joins the gateway attempt;
 - a dev use on 08-03 of the unregistered feature `exp-x`, first seen until now on 08-20: the 08-20 use falls
   more than 14 days after the new first sighting and stops being accepted as ad hoc;
+- an OTel span of h2 (08-10) without a response id, delivered today: it joins h2 by the fallback key;
 - an OTel copy of the new day's attempt n1.
 """
 
@@ -22,6 +23,8 @@ from source_fixtures import _litellm_payload, _otel_attr
 NEW_DAY = "2026-08-21"
 LATE_TRACE = "9f1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e"
 N1_TRACE = "1a2b3c4d5e6f708192a3b4c5d6e7f801"
+H2_TRACE = "77aa88bb99cc00dd11ee22ff33aa44bb"
+H2_USAGE = {"input_tokens": 50_000, "output_tokens": 2_000}
 SMALL = {"input_tokens": 400, "output_tokens": 40}
 DEV_SEARCH = {"owner_team": "search", "project_id": "search-ranking", "cost_center": "cc-1010", "environment": "dev"}
 
@@ -71,8 +74,8 @@ HISTORY_GATEWAY = {
               {**SUPPORT, "feature": "ticket-summarization"}, intent="extraction"),
     ],
     "2026-08-10": [
-        _line("h2", "2026-08-10T09:00:00Z", "gpt-4o-mini", "openai", {"input_tokens": 50_000, "output_tokens": 2_000},
-              {**SEARCH, "feature": "query-rewrite"}, intent="retrieval"),
+        _line("h2", "2026-08-10T09:00:00Z", "gpt-4o-mini", "openai", H2_USAGE, {**SEARCH, "feature": "query-rewrite"},
+              intent="retrieval", trace=H2_TRACE),
     ],
     "2026-08-19": [
         # No feature tag: the LiteLLM copy arriving with the new day has it.
@@ -140,6 +143,7 @@ def write_new_day(root: Path) -> Path:
 
     otel = root / "otel" / NEW_DAY
     otel.mkdir(parents=True, exist_ok=True)
-    span = _span(N1_TRACE, "53995c3f42cd8ad8", "2026-08-21T10:00:00Z", NEW_GATEWAY[0]["usage"], "prov-n1")
-    (otel / "spans.jsonl").write_text(_otel_document([span]) + "\n", encoding="utf-8")
+    n1 = _span(N1_TRACE, "53995c3f42cd8ad8", "2026-08-21T10:00:00Z", NEW_GATEWAY[0]["usage"], "prov-n1")
+    h2 = _span(H2_TRACE, "6e0c63257de34c92", "2026-08-10T09:00:00Z", H2_USAGE)
+    (otel / "spans.jsonl").write_text(_otel_document([n1, h2]) + "\n", encoding="utf-8")
     return root

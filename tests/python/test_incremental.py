@@ -86,21 +86,22 @@ def test_the_awkward_cases_came_out_as_a_full_build_has_them(reference):
     assert rows["a1"][:2] == (2, "ticket-summarization")  # the late LiteLLM copy completed its tags
     assert rows["x2"][2:4] == (True, "x1")  # the retry links to its root of the day before
     assert rows["late-gw"][0] == 2  # the OTel span joined the late gateway line: one attempt, not two
+    assert rows["h2"][0] == 2  # the late span without a response id joined h2 by the fallback key
     assert rows["d0"][4] == "feature" and rows["d1"][4] == ""  # exp-x first seen 08-03: on 08-20 it expired
     assert rows["d1"][5] == "violation"
 
 
 def test_incremental_run_recomputed_only_what_the_new_day_touched(incremental):
     warehouse = incremental / "warehouse.duckdb"
-    # Built twice: h1 and h2 (untouched history) keep the first build's rows; a1 and late-gw were rewritten.
+    # Built twice: h1 and x1 (untouched history) keep the first build's rows; a1, h2 and late-gw were rewritten.
     builds = dict(
         query(
             warehouse,
             "select request_id, deduplicated_at from intermediate.int_usage_attempts_deduplicated "
-            "where request_id in ('h1', 'h2', 'a1', 'late-gw')",
+            "where request_id in ('h1', 'x1', 'a1', 'h2', 'late-gw')",
         )
     )
-    assert builds["h1"] == builds["h2"] < builds["a1"] == builds["late-gw"]
+    assert builds["h1"] == builds["x1"] < builds["a1"] == builds["h2"] == builds["late-gw"]
     # The attempt the OTel span formed alone by its fallback key is gone, not left beside the new one.
     assert query(
         warehouse, "select count(*) from intermediate.int_usage_attempts_deduplicated where attempt_key like 'fb|%'"
