@@ -89,10 +89,40 @@ def run(
     landing: Path | None, warehouse: Path | None, data_docs: Path | None, target: str | None, log_level: str
 ) -> None:
     """Load new files, build every model and test, run the data contracts, print a summary."""
+    _run_and_report(landing, warehouse, data_docs, target, log_level, full_refresh=False)
+
+
+@main.command()
+@click.option("--landing", type=click.Path(path_type=Path), default=None, help="Landing folder (CHARGEBACK_LANDING).")
+@click.option("--warehouse", type=click.Path(path_type=Path), default=None, help="DuckDB warehouse file.")
+@click.option("--data-docs", type=click.Path(path_type=Path), default=None, help="Folder for the Data Docs site.")
+@click.option("--target", type=click.Choice(["duckdb", "postgres"]), default=None, help="Where the marts are built.")
+@click.option(
+    "--log-level",
+    type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"]),
+    default="ERROR",
+    show_default=True,
+    help="Level of the step logs printed while running.",
+)
+def rebuild(
+    landing: Path | None, warehouse: Path | None, data_docs: Path | None, target: str | None, log_level: str
+) -> None:
+    """Like run, but recompute every model from the raw tables (dbt --full-refresh)."""
+    _run_and_report(landing, warehouse, data_docs, target, log_level, full_refresh=True)
+
+
+def _run_and_report(
+    landing: Path | None,
+    warehouse: Path | None,
+    data_docs: Path | None,
+    target: str | None,
+    log_level: str,
+    full_refresh: bool,
+) -> None:
     from orchestration.pipeline import format_summary, run_pipeline
 
     settings = Settings.from_env(landing_dir=landing, warehouse_path=warehouse, data_docs_dir=data_docs, target=target)
-    summary = run_pipeline(settings, log_level=log_level)
+    summary = run_pipeline(settings, log_level=log_level, full_refresh=full_refresh)
     click.echo(format_summary(summary))
     if not summary.success:
         sys.exit(1)

@@ -129,16 +129,20 @@ def check_warehouse_writable(settings: Settings) -> None:
         raise ConfigError(f"cannot write the warehouse {path}: pass --warehouse PATH in a folder you can write")
 
 
-def run_pipeline(settings: Settings, log_level: str = "ERROR") -> RunSummary:
+def run_pipeline(
+    settings: Settings, log_level: str = "ERROR", *, full_refresh: bool = False, partition: str | None = None
+) -> RunSummary:
+    """The daily_refresh job. full_refresh recomputes every model (`chargeback rebuild`); partition (a day,
+    YYYY-MM-DD) loads that day's files and rebuilds its window, as the daily schedule does."""
     check_inputs(settings)
     with warehouse_lock(settings.warehouse_path, "a run"):
-        summary = _run(settings, log_level)
+        summary = _run(settings, log_level, full_refresh, partition)
         if summary.success and settings.target == "duckdb":
             summary.published_path = publish_read_copy(settings.warehouse_path)
         return summary
 
 
-def _run(settings: Settings, log_level: str) -> RunSummary:
+def _run(settings: Settings, log_level: str, full_refresh: bool = False, partition: str | None = None) -> RunSummary:
     from dagster import AssetCheckSeverity, DagsterInstance
 
     from orchestration.pipeline_defs import build_definitions
@@ -152,8 +156,12 @@ def _run(settings: Settings, log_level: str) -> RunSummary:
         result = job.execute_in_process(
             instance=instance,
             raise_on_error=False,
+            partition_key=partition,
             # The summary below is the interface; step logs stay available at --log-level info.
-            run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
+            run_config={
+                "loggers": {"console": {"config": {"log_level": log_level}}},
+                "ops": {"chargeback_dbt_assets": {"config": {"full_refresh": full_refresh}}},
+            },
         )
         step_seconds = {
             stats.step_key: stats.end_time - stats.start_time

@@ -8,15 +8,16 @@ from pathlib import Path
 from dagster import (
     AssetSelection,
     Definitions,
-    ScheduleDefinition,
+    build_schedule_from_partitioned_job,
     define_asset_job,
     in_process_executor,
 )
 from dagster_dbt import DbtCliResource
 
-from orchestration.ingest.assets import INGEST_ASSETS
+from orchestration.ingest.assets import INGEST_ASSETS, landing_day
 from orchestration.ingest.invoice_assets import raw_invoice_lines
 from orchestration.ingest.sensors import build_landing_sensor
+from orchestration.partitions import daily_partitions
 from orchestration.posting.assets import posted_ledger
 from orchestration.prices.assets import model_price_book
 from orchestration.quality.checks import contract_checks
@@ -31,6 +32,9 @@ daily_refresh = define_asset_job(
     # The price-book sync is a deliberate, reviewed step, never part of the scheduled refresh.
     selection=AssetSelection.all() - AssetSelection.assets(model_price_book, posted_ledger),
     executor_def=in_process_executor,
+    # A run for a day loads that day's files and rebuilds its window; a run without a partition (the CLI,
+    # the landing sensor) loads every new file and rebuilds what it touched.
+    partitions_def=daily_partitions,
     description="Load new landing files, build every model and test, run the data contracts.",
 )
 
@@ -43,8 +47,9 @@ month_close = define_asset_job(
     description="Refresh, run the contracts, then post the month's ledger if they pass and it is approved.",
 )
 
-daily_refresh_schedule = ScheduleDefinition(
-    job=daily_refresh, cron_schedule="0 6 * * *", execution_timezone="UTC", name="daily_refresh_schedule"
+# Each morning, the partition of the day that just ended.
+daily_refresh_schedule = build_schedule_from_partitioned_job(
+    daily_refresh, hour_of_day=6, minute_of_hour=0, name="daily_refresh_schedule"
 )
 
 
@@ -57,7 +62,14 @@ def dbt_executable() -> str:
 def build_definitions(settings: Settings) -> Definitions:
     settings.export()
     return Definitions(
-        assets=[*INGEST_ASSETS, raw_invoice_lines, model_price_book, chargeback_dbt_assets, posted_ledger],
+        assets=[
+            *INGEST_ASSETS,
+            landing_day,
+            raw_invoice_lines,
+            model_price_book,
+            chargeback_dbt_assets,
+            posted_ledger,
+        ],
         asset_checks=contract_checks,
         jobs=[daily_refresh, month_close],
         schedules=[daily_refresh_schedule],

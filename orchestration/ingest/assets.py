@@ -18,10 +18,18 @@ from orchestration.ingest.bedrock import BedrockAdapter
 from orchestration.ingest.gateway import GatewayAdapter
 from orchestration.ingest.gateway_audit import GatewayAuditAdapter
 from orchestration.ingest.litellm import LiteLLMPayloadAdapter, LiteLLMSpendLogsAdapter
-from orchestration.ingest.loader import Adapter, LoadReport, connect_warehouse, ensure_raw_tables, load_source
+from orchestration.ingest.loader import (
+    Adapter,
+    LoadReport,
+    connect_warehouse,
+    day_of,
+    ensure_raw_tables,
+    load_source,
+)
 from orchestration.ingest.otel import OtelSpansAdapter
 from orchestration.ingest.provider_usage import AnthropicUsageAdapter, OpenAIUsageAdapter
 from orchestration.ingest.publish import publish_new_loads
+from orchestration.partitions import daily_partitions, partition_day
 from orchestration.resources import WarehouseResource
 from orchestration.settings import hash_salt
 
@@ -68,13 +76,14 @@ INGEST_SPECS: tuple[IngestSpec, ...] = (
 ADAPTERS = [spec.adapter for spec in INGEST_SPECS]
 
 
-def ingest_source(adapter: Adapter, warehouse: WarehouseResource) -> LoadReport:
-    """Load the source's new files (how recently each source delivered: marts.rpt_source_freshness)."""
+def ingest_source(adapter: Adapter, warehouse: WarehouseResource, day: str | None = None) -> LoadReport:
+    """Load the source's new files, or with `day` that day's new files (how recently each source delivered:
+    marts.rpt_source_freshness)."""
     salt = hash_salt()
     con = connect_warehouse(warehouse.warehouse)
     try:
         ensure_raw_tables(con, ADAPTERS)
-        report = load_source(con, adapter, warehouse.landing, salt)
+        report = load_source(con, adapter, warehouse.landing, salt, day)
         publish_new_loads(con, warehouse.target, [adapter.table, "load_manifest", "load_rejects"])
         return report
     finally:
@@ -91,7 +100,7 @@ def build_ingest_asset(spec: IngestSpec) -> AssetsDefinition:
         kinds={"duckdb", "python"},
     )
     def _ingest(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
-        report = ingest_source(adapter, warehouse)
+        report = ingest_source(adapter, warehouse, partition_day(context))
         for result in report.files:
             if result.status != "already_loaded":
                 context.log.info(
@@ -113,3 +122,30 @@ def build_ingest_asset(spec: IngestSpec) -> AssetsDefinition:
 
 INGEST_ASSETS = [build_ingest_asset(spec) for spec in INGEST_SPECS]
 raw_gateway_requests = INGEST_ASSETS[0]
+
+
+@asset(
+    key=AssetKey(["raw", "landing_day"]),
+    group_name="raw",
+    description=(
+        "One UTC day of landing files as loaded: the daily partition of the daily_refresh job. A run for a day "
+        "loads that day's files and rebuilds the day's window of the incremental request-grain models."
+    ),
+    kinds={"python"},
+    partitions_def=daily_partitions,
+    deps=[spec.key for spec in INGEST_SPECS],
+)
+def landing_day(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
+    # The partitions live here and on the job, not on the loaders or the dbt assets: Dagster cannot
+    # materialize partitioned assets that carry asset checks (every dbt test, the contracts) in a run
+    # without a partition, which `chargeback run`, the landing sensor and month close are.
+    day = partition_day(context)
+    con = connect_warehouse(warehouse.warehouse)
+    try:
+        files = con.execute("select source_file, rows_loaded from raw.load_manifest where status = 'loaded'").fetchall()
+    finally:
+        con.close()
+    of_day = [(path, rows) for path, rows in files if day is None or day_of(path) == day]
+    return MaterializeResult(
+        metadata={"day": day or "all", "files_of_day": len(of_day), "rows_of_day": sum(r for _, r in of_day)}
+    )

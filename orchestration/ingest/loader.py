@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import re
 import sys
 import uuid
 import zlib
@@ -165,13 +166,49 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def discover(landing_dir: Path, adapter: Adapter) -> list[Path]:
+# A landing path names its day as YYYY-MM-DD (gateway/2026-08-03/..., blocked-2026-08-03.jsonl) or as
+# YYYY/MM/DD folders (Bedrock's S3 layout).
+_DAY_PATTERNS = (
+    re.compile(r"(?<!\d)(\d{4}-\d{2}-\d{2})(?!\d)"),
+    re.compile(r"(?:^|/)(\d{4})/(\d{2})/(\d{2})(?:/|$)"),
+)
+
+
+def day_of(relative_path: str) -> str | None:
+    """The day a landing file holds, from its path, or None (monthly usage pages, invoices)."""
+    for pattern in _DAY_PATTERNS:
+        match = pattern.search(relative_path)
+        if match:
+            day = "-".join(match.groups()) if len(match.groups()) == 3 else match.group(1)
+            try:
+                datetime.strptime(day, "%Y-%m-%d")
+            except ValueError:
+                continue
+            return day
+    return None
+
+
+def belongs_to_day(path: Path, source_dir: Path, day: str | None) -> bool:
+    """Whether a partition run for `day` loads this file: files of that day and files without a day (the
+    load manifest keeps any file from loading twice). No day: an unpartitioned run loads everything."""
+    if day is None:
+        return True
+    file_day = day_of(path.relative_to(source_dir).as_posix())
+    return file_day is None or file_day == day
+
+
+def discover(landing_dir: Path, adapter: Adapter, day: str | None = None) -> list[Path]:
+    """The source's files; with `day` (a daily partition), only that day's and those without a day."""
     source_dir = landing_dir / adapter.source
     if not source_dir.is_dir():
         return []
     found = {p for pattern in adapter.file_patterns for p in source_dir.glob(pattern) if p.is_file()}
     excluded = getattr(adapter, "exclude_patterns", ())
-    return sorted(p for p in found if not any(fnmatch(p.name, pattern) for pattern in excluded))
+    return sorted(
+        p
+        for p in found
+        if not any(fnmatch(p.name, pattern) for pattern in excluded) and belongs_to_day(p, source_dir, day)
+    )
 
 
 def reads_whole_file(adapter: Adapter, path: Path) -> bool:
@@ -474,12 +511,14 @@ def load_file(
     return result
 
 
-def load_source(con: duckdb.DuckDBPyConnection, adapter: Adapter, landing_dir: Path, salt: str) -> LoadReport:
+def load_source(
+    con: duckdb.DuckDBPyConnection, adapter: Adapter, landing_dir: Path, salt: str, day: str | None = None
+) -> LoadReport:
     report = LoadReport()
     # Each file commits on its own; checkpointing at every commit (DuckDB's 16 MiB default) rewrites the
     # table's last, partly filled row group again and again. Committed rows stay safe in the WAL meanwhile.
     con.execute(f"set checkpoint_threshold = '{CHECKPOINT_THRESHOLD}'")
-    paths = discover(landing_dir, adapter)
+    paths = discover(landing_dir, adapter, day)
     sizes = [path.stat().st_size for path in paths]
     with _progress_bar(adapter, sum(sizes)) as bar:
         records = 0

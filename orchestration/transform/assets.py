@@ -1,11 +1,13 @@
 """Every dbt model, seed and test as Dagster assets and checks, built with one `dbt build`."""
 
+import json
 from collections.abc import Mapping
 from typing import Any
 
-from dagster import AssetExecutionContext, AssetKey, AssetSpec
+from dagster import AssetExecutionContext, AssetKey, AssetSpec, Config
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
+from orchestration.partitions import partition_dbt_vars
 from orchestration.prices.assets import PRICE_BOOK_KEY
 from orchestration.transform.project import dbt_project, ensure_manifest
 
@@ -35,6 +37,24 @@ class ChargebackTranslator(DagsterDbtTranslator):
 translator = ChargebackTranslator()
 
 
-@dbt_assets(manifest=ensure_manifest(), project=dbt_project, dagster_dbt_translator=translator)
-def chargeback_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource):
-    yield from dbt.cli(["build"], context=context).stream()
+class BuildConfig(Config):
+    # Recompute every model from the raw tables (`chargeback rebuild`): after a change of model code, or to
+    # re-derive history the incremental models keep.
+    full_refresh: bool = False
+
+
+@dbt_assets(
+    manifest=ensure_manifest(),
+    project=dbt_project,
+    dagster_dbt_translator=translator,
+)
+def chargeback_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource, config: BuildConfig):
+    # A partition run passes its window to the incremental request-grain models; an unpartitioned run
+    # (chargeback run, the landing sensor) takes whatever was loaded since the last build.
+    args = ["build"]
+    window = partition_dbt_vars(context)
+    if window:
+        args += ["--vars", json.dumps(window)]
+    if config.full_refresh:
+        args.append("--full-refresh")
+    yield from dbt.cli(args, context=context).stream()

@@ -12,6 +12,12 @@
     missing tags in ad hoc environments; an expired ad hoc value is a violation. A live warn-only
     enforcement exception for the project turns a violation into a warning. Free text never survives:
     every dimension is a registered value, `ad_hoc` (accepted unregistered value) or `unallocated`.
+
+    Incremental: the attempts int_usage_attempts_deduplicated rewrote since the last build, plus every
+    attempt that carries an unregistered value in an ad hoc environment: when a value is first seen depends
+    on all its uses, and those attempts are exactly the ones that set it, so the window function below sees
+    all of them. A change of the registries or attribution vars (attribution_fingerprint) recomputes every
+    attempt; an attempt key the upstream no longer has is deleted.
 #}
 {%- set registries = {
     'owner_team': ('owner_teams', 'owner_team'),
@@ -23,11 +29,35 @@
 {%- set required_tags = var('required_tags') -%}
 {%- set environments = ['prod', 'staging', 'dev', 'sandbox'] -%}
 {%- set ad_hoc_environments = var('ad_hoc_environments') -%}
+{%- set fingerprint = registry_fingerprint(
+    ['tag_value_aliases', 'owner_teams', 'projects', 'features', 'cost_centers', 'api_keys',
+        'enforcement_exceptions'],
+    ['required_tags', 'default_environment', 'ad_hoc_environments', 'ad_hoc_tag_ttl_days'],
+) -%}
+{%- set incremental_run = can_run_incrementally('attributed_at', 'attribution_fingerprint', fingerprint) -%}
+{{ config(
+    materialized='incremental',
+    incremental_strategy=request_grain_strategy(),
+    unique_key='attempt_key',
+    on_schema_change='append_new_columns',
+    post_hook="{{ delete_keys_missing_upstream(ref('int_usage_attempts_deduplicated'), 'attempt_key') }}",
+) }}
 
 with
 
 attempts as (
     select * from {{ ref('int_usage_attempts_deduplicated') }}
+    {%- if incremental_run %}
+        where
+            {{ built_since_last_run('deduplicated_at', 'attributed_at') }}
+            or attempt_key in (
+                select attempt_key from {{ this }}
+                where
+                    {%- for tag in registries %}
+                        {{ tag }}_first_seen_at is not null{{ ' or' if not loop.last }}
+                    {%- endfor %}
+            )
+    {%- endif %}
 ),
 
 tag_value_aliases as (
@@ -139,15 +169,23 @@ validated as (
 first_seen as (
     select
         validated.*,
+        {#- Only on the attempts that use an unregistered value in an ad hoc environment: the others never
+            read it, and the incremental run recomputes exactly the attempts where it is set. #}
         {%- for tag in registries %}
-            min(
-                case
-                    when
-                        environment in ('{{ ad_hoc_environments | join("', '") }}')
-                        and not is_{{ tag }}_registered
-                        then requested_at
-                end
-            ) over (partition by {{ tag }}_normalized) as {{ tag }}_first_seen_at,
+            case
+                when
+                    {{ tag }}_normalized is not null
+                    and environment in ('{{ ad_hoc_environments | join("', '") }}')
+                    and not is_{{ tag }}_registered
+                    then min(
+                        case
+                            when
+                                environment in ('{{ ad_hoc_environments | join("', '") }}')
+                                and not is_{{ tag }}_registered
+                                then requested_at
+                        end
+                    ) over (partition by {{ tag }}_normalized)
+            end as {{ tag }}_first_seen_at,
         {%- endfor %}
         {{ var('ad_hoc_tag_ttl_days') }} as ad_hoc_tag_ttl_days
     from validated
@@ -286,7 +324,9 @@ final as (
                 ~ " then ',exception:' || enforcement_exception_id else '' end",
             ]) }},
             2
-        ) as attribution_issues
+        ) as attribution_issues,
+        '{{ fingerprint }}' as attribution_fingerprint,
+        {{ dbt.current_timestamp() }} as attributed_at
     from attributed
 )
 

@@ -1,9 +1,11 @@
 {#
-    Every billable attempt's list cost under every price-book revision it was priced with. A rebuild re-prices
-    history with the current book; this table keeps what the earlier books said, so the re-pricing report can
-    show what a price-book change moved. Append-only: an (attempt, book) pair is written once.
+    Every billable attempt's list cost under every price-book revision it was priced with. The first build
+    after a price-book change re-prices history with the current book (int_attempts_priced notices the change);
+    this table keeps what the earlier books said, so the re-pricing report can show what the change moved.
+    Append-only: an (attempt, book) pair is written once. A full refresh (`chargeback rebuild`) keeps it: it
+    is the record of earlier books, which no rebuild can recreate.
 #}
-{{ config(materialized='incremental', on_schema_change='append_new_columns') }}
+{{ config(materialized='incremental', on_schema_change='append_new_columns', full_refresh=false) }}
 
 with
 

@@ -6,11 +6,28 @@
     and whose request context (batch or standard processing, service tier) is the attempt's; a context
     without a price of its own uses the standard row, as genai-prices falls back from a price variant. No row
     means no cost (null), never zero, with the reason in pricing_status; so do two rows at once.
+
+    Incremental: the attempts int_attempts_attributed rewrote since the last build. A change of the price
+    book or the aliases (pricing_fingerprint) re-prices every attempt; an attempt key the upstream no longer
+    has is deleted.
 #}
+{%- set fingerprint = registry_fingerprint(['model_prices', 'model_aliases'], ['price_open_end']) -%}
+{%- set incremental_run = can_run_incrementally('priced_at', 'pricing_fingerprint', fingerprint) -%}
+{{ config(
+    materialized='incremental',
+    incremental_strategy=request_grain_strategy(),
+    unique_key='attempt_key',
+    on_schema_change='append_new_columns',
+    post_hook="{{ delete_keys_missing_upstream(ref('int_attempts_attributed'), 'attempt_key') }}",
+) }}
+
 with
 
 attempts as (
     select * from {{ ref('int_attempts_attributed') }}
+    {%- if incremental_run %}
+        where {{ built_since_last_run('attributed_at', 'priced_at') }}
+    {%- endif %}
 ),
 
 model_aliases as (
@@ -178,7 +195,9 @@ totalled as (
             + output_cost_usd
             + reasoning_cost_usd
             as decimal(28, 12)
-        ) as list_cost_usd
+        ) as list_cost_usd,
+        '{{ fingerprint }}' as pricing_fingerprint,
+        {{ dbt.current_timestamp() }} as priced_at
     from costed
 )
 

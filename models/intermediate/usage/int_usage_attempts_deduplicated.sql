@@ -4,14 +4,31 @@
     precedence order (tags, ids, reported cost: macros/usage/usage_envelope_columns.sql). Adds how many
     copies and sources saw the attempt, how they were matched, and the retry, failure and billability
     flags, the request date and billing month.
+
+    Incremental: the attempts whose copies int_usage_attempts_matched rewrote since the last build, each
+    from all its copies; an attempt key no copy carries any more is deleted.
 #}
 {%- set sources = ['gateway', 'litellm', 'bedrock', 'otel'] -%}
 {%- set enrichable = usage_enrichable_columns() -%}
+{%- set incremental_run = can_run_incrementally('deduplicated_at') -%}
+{{ config(
+    materialized='incremental',
+    incremental_strategy=request_grain_strategy(),
+    unique_key='attempt_key',
+    on_schema_change='append_new_columns',
+    post_hook="{{ delete_keys_missing_upstream(ref('int_usage_attempts_matched'), 'attempt_key') }}",
+) }}
 
 with
 
 matched as (
     select * from {{ ref('int_usage_attempts_matched') }}
+    {%- if incremental_run %}
+        where attempt_key in (
+            select attempt_key from {{ ref('int_usage_attempts_matched') }}
+            where {{ built_since_last_run('matched_at', 'deduplicated_at') }}
+        )
+    {%- endif %}
 ),
 
 canonical as (
@@ -76,7 +93,8 @@ flagged as (
             input_tokens + cache_read_tokens + cache_write_tokens + cache_write_1h_tokens + output_tokens
         ) > 0 as is_billable,
         cast({{ dbt.date_trunc('day', 'requested_at') }} as date) as request_date,
-        cast({{ dbt.date_trunc('month', 'requested_at') }} as date) as billing_month
+        cast({{ dbt.date_trunc('month', 'requested_at') }} as date) as billing_month,
+        {{ dbt.current_timestamp() }} as deduplicated_at
     from enriched
 )
 

@@ -15,7 +15,26 @@
     The canonical copy is the first by source precedence (macros/usage/usage_envelope_columns.sql:
     gateway, LiteLLM payload, LiteLLM SpendLogs, Bedrock, OTel), then first loaded. Retries have their own
     provider request ids, so they stay separate attempts, linked by root_request_id.
+
+    Incremental: only the copies loaded since the last build (however late their timestamp) are keyed
+    here; the others keep the keys stored on their rows. The attempts recomputed are those of the new copies
+    and, with the partition vars, of the stored copies inside the partition window and its lookback. A new
+    copy with a provider request id can pull stored copies matched so far by the same fallback key alone into
+    its attempt, so the stored copies sharing a fallback key with a touched copy are re-keyed, and the
+    attempts they belonged to are recomputed too. Each recomputed attempt is ranked from ALL its copies,
+    whatever their date, and its copies replace their previous rows (one row per copy).
 #}
+{%- set incremental_run = can_run_incrementally('matched_at') -%}
+{%- set window = partition_window_predicate('requested_at') -%}
+{%- set copy_columns = usage_envelope_columns()
+    + ['source_rank', 'total_input_tokens', 'identity_key', 'fallback_key', 'attempt_key', 'match_basis'] -%}
+{{ config(
+    materialized='incremental',
+    incremental_strategy=request_grain_strategy(),
+    unique_key=['source_table', 'source_file', 'source_line', 'request_id'],
+    on_schema_change='append_new_columns',
+) }}
+
 with
 
 copies as (
@@ -24,6 +43,9 @@ copies as (
         {{ usage_source_rank('source_table') }} as source_rank,
         input_tokens + cache_read_tokens + cache_write_tokens + cache_write_1h_tokens as total_input_tokens
     from {{ ref('int_usage_attempts_unioned') }}
+    {%- if incremental_run %}
+        where loaded_at > (select coalesce(max(loaded_at), cast('1900-01-01' as timestamp)) from {{ this }})
+    {%- endif %}
 ),
 
 keyed as (
@@ -48,11 +70,44 @@ keyed as (
     from copies
 ),
 
+{% if incremental_run %}
+    previous as (
+        select * from {{ this }}
+    ),
+
+    touched_fallback_keys as (
+        select fallback_key from keyed
+        where fallback_key is not null
+        {%- if window %}
+            union
+            select fallback_key from previous
+            where fallback_key is not null and {{ window }}
+        {%- endif %}
+    ),
+
+    regrouped as (
+        select * from previous
+        where fallback_key in (select fallback_key from touched_fallback_keys)
+    ),
+{% endif %}
+
 anchors as (
     select
         fallback_key,
         min(identity_key) as anchor_key
-    from keyed
+    from (
+        select
+            fallback_key,
+            identity_key
+        from keyed
+        {%- if incremental_run %}
+            union all
+            select
+                fallback_key,
+                identity_key
+            from regrouped
+        {%- endif %}
+    ) as candidates
     where identity_key is not null and fallback_key is not null
     group by 1
 ),
@@ -78,6 +133,48 @@ grouped as (
         on keyed.identity_key is null and keyed.fallback_key = anchors.fallback_key
 ),
 
+{% if incremental_run %}
+    {#- A stored copy keeps its key unless a new anchor takes it (anchors only holds touched fallback keys). #}
+    restored as (
+        select
+            {%- for column in copy_columns %}
+                {%- if column == 'attempt_key' %}
+                    coalesce(anchors.anchor_key, previous.attempt_key) as attempt_key,
+                {%- else %}
+                    previous.{{ column }}{{ ',' if not loop.last }}
+                {%- endif %}
+            {%- endfor %}
+        from previous
+        left join anchors
+            on previous.identity_key is null and previous.fallback_key = anchors.fallback_key
+    ),
+
+    recomputed_keys as (
+        select attempt_key from grouped
+        union
+        select attempt_key from restored
+        where fallback_key in (select fallback_key from touched_fallback_keys)
+        union
+        select attempt_key from regrouped
+        {%- if window %}
+            union
+            select attempt_key from previous
+            where {{ window }}
+        {%- endif %}
+    ),
+
+    selected as (
+        select {{ copy_columns | join(', ') }} from grouped
+        union all
+        select {{ copy_columns | join(', ') }} from restored
+        where attempt_key in (select attempt_key from recomputed_keys)
+    ),
+{% else %}
+    selected as (
+        select * from grouped
+    ),
+{% endif %}
+
 ranked as (
     select
         *,
@@ -89,13 +186,14 @@ ranked as (
             partition by attempt_key, source_system
             order by source_rank, loaded_at, source_file, source_line
         ) as source_copy_rank
-    from grouped
+    from selected
 ),
 
 final as (
     select
         *,
-        copy_rank = 1 as is_canonical
+        copy_rank = 1 as is_canonical,
+        {{ dbt.current_timestamp() }} as matched_at
     from ranked
 )
 

@@ -3,7 +3,11 @@
     logged copy of an attempt, with the source in source_system and source_table. Token counts are disjoint
     in every branch (staging converts each source's semantics). OTel contributes its inference spans only.
     Copies of one attempt are matched in int_usage_attempts_matched.
+
+    Incremental: raw tables are append-only (a file is loaded once, in one transaction), so a run appends
+    the copies loaded after the newest copy already here.
 #}
+{{ config(materialized='incremental', incremental_strategy='append', on_schema_change='append_new_columns') }}
 {%- set branches = [
     ('gateway', 'gateway_requests', 'stg_gateway__requests', none),
     ('litellm', 'litellm_payloads', 'stg_litellm__payloads', none),
@@ -15,14 +19,20 @@
 with
 
 {% for source_system, source_table, model, condition in branches %}
+    {%- set filters = [condition] if condition else [] -%}
+    {%- if is_incremental() -%}
+        {%- do filters.append(
+            "loaded_at > (select coalesce(max(loaded_at), cast('1900-01-01' as timestamp)) from " ~ this ~ ")"
+        ) -%}
+    {%- endif %}
     {{ source_table }} as (
         select
             '{{ source_system }}' as source_system,
             '{{ source_table }}' as source_table,
             {{ usage_envelope_columns()[2:] | join(',\n            ') }}
         from {{ ref(model) }}
-        {%- if condition %}
-            where {{ condition }}
+        {%- if filters %}
+            where {{ filters | join(' and ') }}
         {%- endif %}
     ),
 {% endfor %}

@@ -1,7 +1,19 @@
 {#
     The priced, attributed fact: one row per billable attempt (an attempt that consumed tokens, whatever
     its status). Every figure a ledger, report or contract shows is a sum over these rows.
+
+    Incremental: the rows that differ from the priced attempts (new, re-priced or re-attributed) replace
+    theirs by request_id; a request id no billable attempt carries any more is deleted. The comparison
+    keeps the mart free of build-time columns, so a rebuild gives the same rows.
 #}
+{{ config(
+    materialized='incremental',
+    incremental_strategy=request_grain_strategy(),
+    unique_key='request_id',
+    on_schema_change='append_new_columns',
+    post_hook="{{ delete_keys_missing_upstream(ref('int_attempts_priced'), 'request_id', 'is_billable') }}",
+) }}
+
 with
 
 priced as (
@@ -99,6 +111,14 @@ final as (
         source_file,
         source_line
     from priced
+),
+
+changed as (
+    select * from final
+    {%- if is_incremental() %}
+        except
+        select * from {{ this }}
+    {%- endif %}
 )
 
-select * from final
+select * from changed
