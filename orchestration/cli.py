@@ -96,7 +96,7 @@ def run(
 @click.option("--landing", type=click.Path(path_type=Path), default=None, help="Landing folder (CHARGEBACK_LANDING).")
 @click.option("--warehouse", type=click.Path(path_type=Path), default=None, help="DuckDB warehouse file.")
 @click.option("--data-docs", type=click.Path(path_type=Path), default=None, help="Folder for the Data Docs site.")
-@click.option("--target", type=click.Choice(["duckdb", "postgres"]), default=None, help="Where the marts are built.")
+@click.option("--target", type=click.Choice(["duckdb", "postgres", "spark"]), default=None, help="Where the marts are built.")
 @click.option(
     "--log-level",
     type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"]),
