@@ -11,6 +11,9 @@ import click
 
 from orchestration.settings import ConfigError, Settings
 
+# Where the marts can be built: the outputs of profiles/profiles.yml.
+TARGETS = ["duckdb", "postgres", "spark"]
+
 
 class FriendlyGroup(click.Group):
     """Errors a person can fix print one line and exit 2; --debug shows the traceback."""
@@ -73,7 +76,7 @@ def sample(out_dir: Path, requests: int, days: int, seed: int, start) -> None:
 )
 @click.option(
     "--target",
-    type=click.Choice(["duckdb", "postgres", "spark"]),
+    type=click.Choice(TARGETS),
     default=None,
     help="Where the marts are built (CHARGEBACK_TARGET, default duckdb). postgres reads the PG* variables; "
     "spark runs PySpark in session mode (install with `pip install -e .[spark]`).",
@@ -96,7 +99,7 @@ def run(
 @click.option("--landing", type=click.Path(path_type=Path), default=None, help="Landing folder (CHARGEBACK_LANDING).")
 @click.option("--warehouse", type=click.Path(path_type=Path), default=None, help="DuckDB warehouse file.")
 @click.option("--data-docs", type=click.Path(path_type=Path), default=None, help="Folder for the Data Docs site.")
-@click.option("--target", type=click.Choice(["duckdb", "postgres", "spark"]), default=None, help="Where the marts are built.")
+@click.option("--target", type=click.Choice(TARGETS), default=None, help="Where the marts are built.")
 @click.option(
     "--log-level",
     type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"]),
