@@ -5,19 +5,24 @@
 #}
 
 {#
-    delete+insert on DuckDB and PostgreSQL; Spark (Delta) has no delete+insert, so it merges on the same key.
-    The var request_grain_incremental_strategy overrides both.
+    Incremental on DuckDB and PostgreSQL (delete+insert, or the var request_grain_incremental_strategy).
+    Spark's Parquet tables have no row-level delete or merge (those need Delta, Iceberg or Hudi), so there
+    the chain is rebuilt whole on every run: the same rows, at full-build cost.
 #}
+{% macro request_grain_materialization() -%}
+    {{ return(adapter.dispatch('request_grain_materialization')()) }}
+{%- endmacro %}
+
+{% macro default__request_grain_materialization() -%}
+    {{ return('incremental') }}
+{%- endmacro %}
+
+{% macro spark__request_grain_materialization() -%}
+    {{ return('table') }}
+{%- endmacro %}
+
 {% macro request_grain_strategy() -%}
-    {{ return(var('request_grain_incremental_strategy', none) or adapter.dispatch('request_grain_strategy')()) }}
-{%- endmacro %}
-
-{% macro default__request_grain_strategy() -%}
-    {{ return('delete+insert') }}
-{%- endmacro %}
-
-{% macro spark__request_grain_strategy() -%}
-    {{ return('merge') }}
+    {{ return(var('request_grain_incremental_strategy', none) or 'delete+insert') }}
 {%- endmacro %}
 
 {#
@@ -59,8 +64,12 @@
     replaces keys present in the new rows, so these would otherwise stay behind.
 #}
 {% macro delete_keys_missing_upstream(upstream, key, upstream_filter='1 = 1') -%}
-    delete from {{ this }}
-    where {{ key }} not in (select {{ key }} from {{ upstream }} where {{ upstream_filter }})
+    {%- if is_incremental() -%}
+        delete from {{ this }}
+        where {{ key }} not in (select {{ key }} from {{ upstream }} where {{ upstream_filter }})
+    {%- else -%}
+        select 1 {#- a table just built from its upstream holds no stale key -#}
+    {%- endif -%}
 {%- endmacro %}
 
 {#

@@ -36,7 +36,7 @@
 ) -%}
 {%- set incremental_run = can_run_incrementally('attributed_at', 'attribution_fingerprint', fingerprint) -%}
 {{ config(
-    materialized='incremental',
+    materialized=request_grain_materialization(),
     incremental_strategy=request_grain_strategy(),
     unique_key='attempt_key',
     on_schema_change='append_new_columns',

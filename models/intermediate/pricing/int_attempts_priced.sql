@@ -14,7 +14,7 @@
 {%- set fingerprint = registry_fingerprint(['model_prices', 'model_aliases'], ['price_open_end']) -%}
 {%- set incremental_run = can_run_incrementally('priced_at', 'pricing_fingerprint', fingerprint) -%}
 {{ config(
-    materialized='incremental',
+    materialized=request_grain_materialization(),
     incremental_strategy=request_grain_strategy(),
     unique_key='attempt_key',
     on_schema_change='append_new_columns',

@@ -12,7 +12,7 @@
 {%- set enrichable = usage_enrichable_columns() -%}
 {%- set incremental_run = can_run_incrementally('deduplicated_at') -%}
 {{ config(
-    materialized='incremental',
+    materialized=request_grain_materialization(),
     incremental_strategy=request_grain_strategy(),
     unique_key='attempt_key',
     on_schema_change='append_new_columns',

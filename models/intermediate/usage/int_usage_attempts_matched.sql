@@ -29,7 +29,7 @@
 {%- set copy_columns = usage_envelope_columns()
     + ['source_rank', 'total_input_tokens', 'identity_key', 'fallback_key', 'attempt_key', 'match_basis'] -%}
 {{ config(
-    materialized='incremental',
+    materialized=request_grain_materialization(),
     incremental_strategy=request_grain_strategy(),
     unique_key=['source_table', 'source_file', 'source_line', 'request_id'],
     on_schema_change='append_new_columns',

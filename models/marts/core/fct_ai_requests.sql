@@ -7,7 +7,7 @@
     keeps the mart free of build-time columns, so a rebuild gives the same rows.
 #}
 {{ config(
-    materialized='incremental',
+    materialized=request_grain_materialization(),
     incremental_strategy=request_grain_strategy(),
     unique_key='request_id',
     on_schema_change='append_new_columns',
