@@ -60,34 +60,46 @@ def sample(out_dir: Path, requests: int, days: int, seed: int, start) -> None:
     )
 
 
+def _run_options(command):
+    """The options `run` and `rebuild` share."""
+    options = [
+        click.option(
+            "--landing", type=click.Path(path_type=Path), default=None, help="Landing folder (CHARGEBACK_LANDING)."
+        ),
+        click.option(
+            "--warehouse",
+            type=click.Path(path_type=Path),
+            default=None,
+            help="DuckDB warehouse file (CHARGEBACK_WAREHOUSE, default data/warehouse.duckdb).",
+        ),
+        click.option(
+            "--data-docs",
+            type=click.Path(path_type=Path),
+            default=None,
+            help="Folder for the Data Docs site (CHARGEBACK_DATA_DOCS, default data/data_docs).",
+        ),
+        click.option(
+            "--target",
+            type=click.Choice(TARGETS),
+            default=None,
+            help="Where the marts are built (CHARGEBACK_TARGET, default duckdb). postgres reads the PG* variables; "
+            "spark runs PySpark in session mode (install with `make spark`).",
+        ),
+        click.option(
+            "--log-level",
+            type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"]),
+            default="ERROR",
+            show_default=True,
+            help="Level of the step logs printed while running.",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
 @main.command()
-@click.option("--landing", type=click.Path(path_type=Path), default=None, help="Landing folder (CHARGEBACK_LANDING).")
-@click.option(
-    "--warehouse",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="DuckDB warehouse file (CHARGEBACK_WAREHOUSE, default data/warehouse.duckdb).",
-)
-@click.option(
-    "--data-docs",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="Folder for the Data Docs site (CHARGEBACK_DATA_DOCS, default data/data_docs).",
-)
-@click.option(
-    "--target",
-    type=click.Choice(TARGETS),
-    default=None,
-    help="Where the marts are built (CHARGEBACK_TARGET, default duckdb). postgres reads the PG* variables; "
-    "spark runs PySpark in session mode (install with `pip install -e .[spark]`).",
-)
-@click.option(
-    "--log-level",
-    type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"]),
-    default="ERROR",
-    show_default=True,
-    help="Level of the step logs printed while running.",
-)
+@_run_options
 def run(
     landing: Path | None, warehouse: Path | None, data_docs: Path | None, target: str | None, log_level: str
 ) -> None:
@@ -96,17 +108,7 @@ def run(
 
 
 @main.command()
-@click.option("--landing", type=click.Path(path_type=Path), default=None, help="Landing folder (CHARGEBACK_LANDING).")
-@click.option("--warehouse", type=click.Path(path_type=Path), default=None, help="DuckDB warehouse file.")
-@click.option("--data-docs", type=click.Path(path_type=Path), default=None, help="Folder for the Data Docs site.")
-@click.option("--target", type=click.Choice(TARGETS), default=None, help="Where the marts are built.")
-@click.option(
-    "--log-level",
-    type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"]),
-    default="ERROR",
-    show_default=True,
-    help="Level of the step logs printed while running.",
-)
+@_run_options
 def rebuild(
     landing: Path | None, warehouse: Path | None, data_docs: Path | None, target: str | None, log_level: str
 ) -> None:
