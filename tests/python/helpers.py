@@ -45,3 +45,15 @@ def same_text(row: tuple) -> tuple:
         except ArithmeticError:
             out.append(value.replace("T", " "))
     return tuple(out)
+
+
+def assert_marts_equal(duckdb_warehouse: Path, read_rows, marts: dict[str, str]) -> None:
+    """Every row of each mart (name -> order by) read through `read_rows(sql)` on another engine equals the
+    DuckDB run's, compared as text renderings of exact values (each engine returns its own Python types)."""
+    for mart, order in marts.items():
+        columns = [row[0] for row in query(duckdb_warehouse, f"select column_name from (describe marts.{mart})")]
+        select = ", ".join(f"cast({column} as varchar)" for column in columns if "loaded_at" not in column)
+        sql = f"select {select} from marts.{mart} order by {order}"
+        expected, actual = query(duckdb_warehouse, sql), read_rows(sql)
+        assert len(actual) == len(expected) > 0, mart
+        assert [same_text(row) for row in actual] == [same_text(row) for row in expected], mart

@@ -11,7 +11,7 @@ import os
 import uuid
 
 import pytest
-from helpers import query, same_text
+from helpers import assert_marts_equal, query
 
 from orchestration.pipeline import run_pipeline
 from orchestration.settings import Settings
@@ -85,14 +85,7 @@ def test_every_model_test_and_contract_passes_on_postgres(postgres_run):
 
 def test_marts_on_postgres_equal_the_duckdb_marts_row_for_row(postgres_run):
     _, _, connection, duckdb_warehouse, _ = postgres_run
-    for mart, order in MARTS.items():
-        columns = [row[0] for row in query(duckdb_warehouse, f"select column_name from (describe marts.{mart})")]
-        # Compare text renderings of exact values: the engines return their own Python types for the same value.
-        select = ", ".join(f"cast({column} as varchar)" for column in columns if "loaded_at" not in column)
-        expected = query(duckdb_warehouse, f"select {select} from marts.{mart} order by {order}")
-        actual = _pg_rows(connection, f"select {select} from marts.{mart} order by {order}")
-        assert len(actual) == len(expected) > 0, mart
-        assert [same_text(row) for row in actual] == [same_text(row) for row in expected], mart
+    assert_marts_equal(duckdb_warehouse, lambda sql: _pg_rows(connection, sql), MARTS)
 
 
 def test_raw_rows_are_copied_once_and_a_rerun_copies_nothing(postgres_run):

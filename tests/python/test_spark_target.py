@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import query, same_text
+from helpers import assert_marts_equal, query
 
 from orchestration.ingest.loader import connect_warehouse
 from orchestration.ingest.publish import publish_new_loads
@@ -73,13 +73,7 @@ def test_every_model_test_and_contract_passes_on_spark(spark_run):
 def test_marts_on_spark_equal_the_duckdb_marts_row_for_row(spark_run):
     _, settings, duckdb_warehouse, _ = spark_run
     views = settings.spark_dir / "read_views.duckdb"
-    for mart, order in MARTS.items():
-        columns = [row[0] for row in query(duckdb_warehouse, f"select column_name from (describe marts.{mart})")]
-        select = ", ".join(f"cast({column} as varchar)" for column in columns if "loaded_at" not in column)
-        expected = query(duckdb_warehouse, f"select {select} from marts.{mart} order by {order}")
-        actual = query(views, f"select {select} from marts.{mart} order by {order}")
-        assert len(actual) == len(expected) > 0, mart
-        assert [same_text(row) for row in actual] == [same_text(row) for row in expected], mart
+    assert_marts_equal(duckdb_warehouse, lambda sql: query(views, sql), MARTS)
 
 
 def test_raw_tables_are_parquet_written_once(spark_run):
