@@ -67,6 +67,15 @@ def spark_dir(warehouse_path: Path) -> Path:
     return warehouse_path.parent / "spark"
 
 
+# DuckDB's own cap (its default is 80% of the machine): large joins and window sorts spill to disk beyond
+# it, so a run at 10M requests a month stays within a laptop's memory. dbt's profile reads the same variable.
+DEFAULT_DUCKDB_MEMORY_LIMIT = "3GB"
+
+
+def duckdb_memory_limit() -> str:
+    return os.environ.get("CHARGEBACK_DUCKDB_MEMORY_LIMIT") or DEFAULT_DUCKDB_MEMORY_LIMIT
+
+
 def hash_salt() -> str:
     """The salt for tenant and end-user hashes. Never written anywhere; only its use is visible."""
     salt = os.environ.get("CHARGEBACK_HASH_SALT", "")

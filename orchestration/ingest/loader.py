@@ -30,7 +30,7 @@ import pyarrow.compute as pc
 from tqdm import tqdm
 
 from orchestration.faults import fault_point
-from orchestration.settings import ConfigError
+from orchestration.settings import ConfigError, duckdb_memory_limit
 
 # Memory per file stays a few times CHUNK_BYTES (plus DuckDB's own), whatever the file's size.
 CHUNK_BYTES = 16 << 20  # text handed to the adapter's SQL at once, in whole lines
@@ -148,7 +148,7 @@ class LoadReport:
 def connect_warehouse(warehouse_path: Path) -> duckdb.DuckDBPyConnection:
     warehouse_path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        con = duckdb.connect(str(warehouse_path))
+        con = duckdb.connect(str(warehouse_path), config={"memory_limit": duckdb_memory_limit()})
     except duckdb.IOException as exc:
         raise ConfigError(
             f"cannot open the warehouse {warehouse_path} for writing ({exc}). Another run may hold it, "

@@ -129,8 +129,10 @@ grouped as (
             else 'none'
         end as match_basis
     from keyed
+    {#- An equality alone keeps this a hash join (anchors has one row per fallback key); copies with an
+        identity key never take the anchor, as the case above reads the identity key first. #}
     left join anchors
-        on keyed.identity_key is null and keyed.fallback_key = anchors.fallback_key
+        on keyed.fallback_key = anchors.fallback_key
 ),
 
 {% if incremental_run %}
@@ -139,14 +141,17 @@ grouped as (
         select
             {%- for column in copy_columns %}
                 {%- if column == 'attempt_key' %}
-                    coalesce(anchors.anchor_key, previous.attempt_key) as attempt_key,
+                    case
+                        when previous.identity_key is null then coalesce(anchors.anchor_key, previous.attempt_key)
+                        else previous.attempt_key
+                    end as attempt_key,
                 {%- else %}
                     previous.{{ column }}{{ ',' if not loop.last }}
                 {%- endif %}
             {%- endfor %}
         from previous
         left join anchors
-            on previous.identity_key is null and previous.fallback_key = anchors.fallback_key
+            on previous.fallback_key = anchors.fallback_key
     ),
 
     recomputed_keys as (
