@@ -9,6 +9,11 @@ Three measurements, each in its own process so peak memory is its own:
   pandas    a plain pandas script doing that aggregation from the gateway JSON lines.
 It prints wall time per stage, rows per second, peak memory and the ratios pipeline/floor and
 pandas/pipeline. Figures vary with the machine; the ratios are what carries over.
+
+    python benchmarks/bench.py --daily --requests 1000000 --days 31
+
+measures the daily run instead: the pipeline over the first 30 days, then the run that adds day 31 to that
+warehouse (incremental), against a new warehouse loading day 31 alone; it prints the ratio of the two.
 """
 
 from __future__ import annotations
@@ -203,6 +208,49 @@ def measure(name: str, landing: Path, workdir: Path) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+def _link_tree(landing: Path, target: Path, wanted) -> None:
+    """Hard links of the landing files whose day (loader.day_of; None for monthly files) is wanted."""
+    from orchestration.ingest.loader import day_of
+
+    for path in sorted(p for p in landing.rglob("*") if p.is_file()):
+        relative = path.relative_to(landing)
+        if wanted(day_of(relative.as_posix())) and not (target / relative).exists():
+            (target / relative).parent.mkdir(parents=True, exist_ok=True)
+            os.link(path, target / relative)
+
+
+def daily(landing: Path, workdir: Path) -> None:
+    """The daily target: adding the landing's last day to a warehouse holding the days before it (an
+    incremental run) against loading that day alone into a new warehouse and building it. Files without a
+    day (monthly usage pages, invoices) are in both."""
+    from orchestration.ingest.loader import day_of
+
+    last = max(day for p in landing.rglob("*") if p.is_file() and (day := day_of(p.relative_to(landing).as_posix())))
+    root = workdir / "daily"
+    shutil.rmtree(root, ignore_errors=True)
+    history, alone = root / "landing_history", root / "landing_day"
+    _link_tree(landing, history, lambda day: day != last)
+    _link_tree(landing, alone, lambda day: day in (None, last))
+    runs = {}
+    for name, folder, run_dir in (
+        ("history", history, "incremental"),
+        ("incremental", history, "incremental"),
+        ("day_alone", alone, "alone"),
+    ):
+        if name == "incremental":
+            _link_tree(landing, history, lambda day: day == last)
+        (root / run_dir).mkdir(parents=True, exist_ok=True)
+        runs[name] = measure("pipeline", folder, root / run_dir)
+        print(f"{name}: {json.dumps(runs[name])}", flush=True)
+    for name, res in runs.items():
+        print(
+            f"{name:<12} {res['wall']:8.1f} s  load {res['load']:.1f} s, dbt build {res['dbt_build']:.1f} s; "
+            f"{res['raw_rows']:,} raw rows in the warehouse, peak {res['peak_mib']:,.0f} MiB"
+        )
+    ratio = runs["incremental"]["wall"] / runs["day_alone"]["wall"]
+    print(f"new day {last}: incremental run / that day alone   {ratio:.2f}x")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--requests", type=int, default=100_000)
@@ -211,6 +259,9 @@ def main() -> None:
     parser.add_argument("--workdir", type=Path, default=None)
     parser.add_argument("--keep", action="store_true", help="Keep the landing folder and warehouses.")
     parser.add_argument("--only", nargs="+", choices=sorted(CHILDREN), help="Measure only these.")
+    parser.add_argument(
+        "--daily", action="store_true", help="Measure the daily run instead: the last day added to the others."
+    )
     parser.add_argument("--child", choices=sorted(CHILDREN), help=argparse.SUPPRESS)
     parser.add_argument("--landing", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -231,6 +282,12 @@ def main() -> None:
         f"input: {args.requests:,} requests over {args.days} days, {size_mib:,.0f} MiB of landing files "
         f"(generated in {time.perf_counter() - started:.0f} s)"
     )
+
+    if args.daily:
+        daily(landing, workdir)
+        if not args.keep and args.workdir is None:
+            shutil.rmtree(workdir, ignore_errors=True)
+        return
 
     results = {}
     for name in args.only or ("floor", "pandas", "pipeline"):
