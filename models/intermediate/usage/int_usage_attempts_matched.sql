@@ -129,8 +129,8 @@ grouped as (
             else 'none'
         end as match_basis
     from keyed
-    {#- An equality alone keeps this a hash join (anchors has one row per fallback key); copies with an
-        identity key never take the anchor, as the case above reads the identity key first. #}
+    -- The equality alone keeps this a hash join (anchors has one row per fallback key); a copy with an
+    -- identity key never takes the anchor, as the case above reads the identity key first.
     left join anchors
         on keyed.fallback_key = anchors.fallback_key
 ),
