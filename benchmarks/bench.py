@@ -232,16 +232,16 @@ def daily(landing: Path, workdir: Path) -> None:
     _link_tree(landing, history, lambda day: day != last)
     _link_tree(landing, alone, lambda day: day in (None, last))
     runs = {}
-    for name, folder, run_dir in (
-        ("history", history, "incremental"),
-        ("incremental", history, "incremental"),
-        ("day_alone", alone, "alone"),
-    ):
-        if name == "incremental":
-            _link_tree(landing, history, lambda day: day == last)
+
+    def run(name: str, folder: Path, run_dir: str) -> None:
         (root / run_dir).mkdir(parents=True, exist_ok=True)
         runs[name] = measure("pipeline", folder, root / run_dir)
         print(f"{name}: {json.dumps(runs[name])}", flush=True)
+
+    run("history", history, "incremental")
+    _link_tree(landing, history, lambda day: day == last)  # the new day lands next to the history
+    run("incremental", history, "incremental")
+    run("day_alone", alone, "alone")
     for name, res in runs.items():
         print(
             f"{name:<12} {res['wall']:8.1f} s  load {res['load']:.1f} s, dbt build {res['dbt_build']:.1f} s; "

@@ -67,8 +67,9 @@ def spark_dir(warehouse_path: Path) -> Path:
     return warehouse_path.parent / "spark"
 
 
-# DuckDB's own cap (its default is 80% of the machine): large joins and window sorts spill to disk beyond
-# it, so a run at 10M requests a month stays within a laptop's memory. dbt's profile reads the same variable.
+# DuckDB's own cap (its default is 80% of the machine), for loading here and for dbt in profiles.yml, which
+# reads the same variable with the same default. Beyond it joins and sorts spill to `<warehouse>.tmp`; a
+# window over a whole month at 10M requests does not fit (README "Benchmark").
 DEFAULT_DUCKDB_MEMORY_LIMIT = "3GB"
 
 

@@ -48,12 +48,7 @@ def postgres_run(sample_run, tmp_path_factory):
     saved = {key: os.environ.get(key) for key in ("PGDATABASE", "CHARGEBACK_TARGET")}
     os.environ["PGDATABASE"] = database
     workdir = tmp_path_factory.mktemp("postgres")
-    settings = Settings(
-        landing_dir=landing,
-        warehouse_path=workdir / "ingest.duckdb",
-        data_docs_dir=workdir / "data_docs",
-        target="postgres",
-    )
+    settings = Settings(landing, workdir / "ingest.duckdb", workdir / "data_docs", target="postgres")
     try:
         first = run_pipeline(settings)
         second = run_pipeline(settings)

@@ -44,12 +44,7 @@ def spark_run(sample_run, tmp_path_factory):
     metastore and dagster-dbt's manifest then belong to that run alone)."""
     landing, duckdb_workdir, duckdb_summary, _ = sample_run
     workdir = tmp_path_factory.mktemp("spark")
-    settings = Settings(
-        landing_dir=landing,
-        warehouse_path=workdir / "ingest.duckdb",
-        data_docs_dir=workdir / "data_docs",
-        target="spark",
-    )
+    settings = Settings(landing, workdir / "ingest.duckdb", workdir / "data_docs", target="spark")
     args = ["run", "--landing", str(landing), "--warehouse", str(settings.warehouse_path), "--target", "spark"]
     done = subprocess.run(
         [str(Path(sys.executable).parent / "chargeback"), *args, "--data-docs", str(settings.data_docs_dir)],
