@@ -15,9 +15,9 @@
 
     Incremental: the attempts int_usage_attempts_deduplicated rewrote since the last build, plus every
     attempt that carries an unregistered value in an ad hoc environment: when a value is first seen depends
-    on all its uses, and those attempts are exactly the ones that set it, so the window function below sees
-    all of them. A change of the registries or attribution vars (attribution_fingerprint) recomputes every
-    attempt; an attempt key the upstream no longer has is deleted.
+    on all its uses, and those attempts are exactly the ones that set it, so the first-seen aggregate
+    below sees all of them. A change of the registries or attribution vars (attribution_fingerprint)
+    recomputes every attempt; an attempt key the upstream no longer has is deleted.
 #}
 {%- set registries = {
     'owner_team': ('owner_teams', 'owner_team'),
@@ -149,7 +149,7 @@ with_environment as (
     from normalized
 ),
 
-validated as (
+validated as {{ inline_cte() }} (
     select
         with_environment.*,
         {%- for tag in registries %}
@@ -166,29 +166,41 @@ validated as (
         on with_environment.feature_normalized = features.feature
 ),
 
+{#-
+    When each unregistered value was first seen in an ad hoc environment: an aggregate per value joined
+    back (a window partitioned by tag value would sort every wide row once per tag).
+#}
+{%- for tag in registries %}
+    {{ tag }}_first_seen as (
+        select
+            {{ tag }}_normalized as ad_hoc_value,
+            min(requested_at) as first_seen_at
+        from validated
+        where
+            {{ tag }}_normalized is not null
+            and environment in ('{{ ad_hoc_environments | join("', '") }}')
+            and not is_{{ tag }}_registered
+        group by 1
+    ),
+{%- endfor %}
+
 first_seen as (
     select
         validated.*,
-        {#- Only on the attempts that use an unregistered value in an ad hoc environment: the others never
-            read it, and the incremental run recomputes exactly the attempts where it is set. #}
         {%- for tag in registries %}
             case
                 when
-                    {{ tag }}_normalized is not null
-                    and environment in ('{{ ad_hoc_environments | join("', '") }}')
-                    and not is_{{ tag }}_registered
-                    then min(
-                        case
-                            when
-                                environment in ('{{ ad_hoc_environments | join("', '") }}')
-                                and not is_{{ tag }}_registered
-                                then requested_at
-                        end
-                    ) over (partition by {{ tag }}_normalized)
+                    validated.environment in ('{{ ad_hoc_environments | join("', '") }}')
+                    and not validated.is_{{ tag }}_registered
+                    then {{ tag }}_first_seen.first_seen_at
             end as {{ tag }}_first_seen_at,
         {%- endfor %}
         {{ var('ad_hoc_tag_ttl_days') }} as ad_hoc_tag_ttl_days
     from validated
+    {% for tag in registries -%}
+        left join {{ tag }}_first_seen
+            on validated.{{ tag }}_normalized = {{ tag }}_first_seen.ad_hoc_value
+    {% endfor -%}
 ),
 
 accepted as (

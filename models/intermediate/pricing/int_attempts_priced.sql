@@ -53,7 +53,7 @@ priced_models as (
     from model_prices
 ),
 
-resolved as (
+resolved as {{ inline_cte() }} (
     select
         attempts.*,
         coalesce(model_aliases.billable_model, attempts.selected_model) as billable_model,
@@ -116,24 +116,36 @@ candidates as (
 ),
 
 ranked as (
+    -- One window: the first candidate wins unless the next one ties it on context (an ambiguous price).
     select
         candidates.*,
         row_number() over (
             partition by candidates.request_id
             order by candidates.context_match desc, candidates.price_version asc
         ) as candidate_rank,
-        count(*) over (partition by candidates.request_id, candidates.context_match) as rows_in_context
+        lead(candidates.context_match) over (
+            partition by candidates.request_id
+            order by candidates.context_match desc, candidates.price_version asc
+        ) as next_context_match
     from candidates
 ),
 
+first_candidates as (
+    select
+        *,
+        coalesce(next_context_match = context_match, false) as is_tied
+    from ranked
+    where candidate_rank = 1
+),
+
 chosen as (
-    select * from ranked
-    where candidate_rank = 1 and rows_in_context = 1
+    select * from first_candidates
+    where not is_tied
 ),
 
 ambiguous as (
-    select distinct request_id from ranked
-    where candidate_rank = 1 and rows_in_context > 1
+    select request_id from first_candidates
+    where is_tied
 ),
 
 joined as (

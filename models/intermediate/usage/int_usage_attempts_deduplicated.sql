@@ -8,7 +8,7 @@
     Incremental: the attempts whose copies int_usage_attempts_matched rewrote since the last build, each
     from all its copies; an attempt key no copy carries any more is deleted.
 #}
-{%- set sources = ['gateway', 'litellm', 'bedrock', 'otel'] -%}
+{%- set sources = usage_source_precedence() | map('first') | unique | list -%}
 {%- set enrichable = usage_enrichable_columns() -%}
 {%- set incremental_run = can_run_incrementally('deduplicated_at') -%}
 {{ config(
@@ -21,7 +21,7 @@
 
 with
 
-matched as (
+matched as {{ inline_cte() }} (
     select * from {{ ref('int_usage_attempts_matched') }}
     {%- if incremental_run %}
         where attempt_key in (
@@ -36,52 +36,51 @@ canonical as (
     where is_canonical
 ),
 
-best_per_source as (
-    select * from matched
-    where source_copy_rank = 1
-),
+{#-
+    The canonical copy is the first copy of the best source present, so completing it from the first
+    copy of every other source in precedence order is the same as taking each source's best copy in that
+    order. Only those other copies are joined, with the columns they can give, one source per step: each
+    step is finished before the next (materialized_cte), so each wide join can spill on its own.
+#}
+{%- for source in sources %}
+    from_{{ source }} as (
+        select
+            attempt_key,
+            {{ enrichable | join(', ') }}
+        from matched
+        where is_first_of_source and not is_canonical and source_system = '{{ source }}'
+    ),
 
-attempt_stats as (
-    select
-        attempt_key,
-        count(*) as copies_seen,
-        count(distinct source_system) as sources_seen,
-        max(case match_basis when 'fallback_key' then 3 when 'provider_request_id' then 2 else 1 end)
-            as match_basis_rank
-    from matched
-    group by 1
-),
+    {%- set completed = 'canonical' if loop.first else 'with_' ~ loop.previtem %}
+
+    with_{{ source }} as {{ materialized_cte() }} (
+        select
+            {%- for column in usage_envelope_columns() if column not in enrichable %}
+                {{ completed }}.{{ column }},
+            {%- endfor %}
+            {%- for column in enrichable %}
+                coalesce({{ completed }}.{{ column }}, from_{{ source }}.{{ column }}) as {{ column }},
+            {%- endfor %}
+            {{ completed }}.attempt_key,
+            {{ completed }}.copies_seen,
+            {{ completed }}.sources_seen,
+            {{ completed }}.attempt_match_basis
+        from {{ completed }}
+        left join from_{{ source }}
+            on {{ completed }}.attempt_key = from_{{ source }}.attempt_key
+    ),
+{%- endfor %}
 
 enriched as (
     select
         {%- for column in usage_envelope_columns() %}
-            {%- if column in enrichable %}
-                coalesce(
-                    {%- for source in sources %}
-                        from_{{ source }}.{{ column }}{{ ',' if not loop.last }}
-                    {%- endfor %}
-                ) as {{ column }},
-            {%- else %}
-                canonical.{{ column }},
-            {%- endif %}
+            {{ column }},
         {%- endfor %}
-        canonical.attempt_key,
-        attempt_stats.copies_seen,
-        attempt_stats.sources_seen,
-        case attempt_stats.match_basis_rank
-            when 3 then 'fallback_key'
-            when 2 then 'provider_request_id'
-            else 'request_id'
-        end as match_basis
-    from canonical
-    inner join attempt_stats
-        on canonical.attempt_key = attempt_stats.attempt_key
-    {%- for source in sources %}
-        left join best_per_source as from_{{ source }}
-            on
-                canonical.attempt_key = from_{{ source }}.attempt_key
-                and from_{{ source }}.source_system = '{{ source }}'
-    {%- endfor %}
+        attempt_key,
+        copies_seen,
+        sources_seen,
+        attempt_match_basis as match_basis
+    from with_{{ sources | last }}
 ),
 
 flagged as (

@@ -13,7 +13,9 @@
       3. otherwise a gateway line is its own attempt by request_id (a line logged twice collapses), and any
          other copy stands alone.
     The canonical copy is the first by source precedence (macros/usage/usage_envelope_columns.sql:
-    gateway, LiteLLM payload, LiteLLM SpendLogs, Bedrock, OTel), then first loaded. Retries have their own
+    gateway, LiteLLM payload, LiteLLM SpendLogs, Bedrock, OTel), then first loaded; the first copy of each
+    source system is the one the de-duplication completes the canonical copy from. Every copy also carries
+    its attempt's copy and source counts and how the attempt was matched. Retries have their own
     provider request ids, so they stay separate attempts, linked by root_request_id.
 
     Incremental: only the copies loaded since the last build (however late their timestamp) are keyed
@@ -26,18 +28,20 @@
 #}
 {%- set incremental_run = can_run_incrementally('matched_at') -%}
 {%- set window = partition_window_predicate('requested_at') -%}
+{%- set systems = usage_source_precedence() | map('first') | unique | list -%}
+{%- set copy_key = ['source_table', 'source_file', 'source_line', 'request_id'] -%}
 {%- set copy_columns = usage_envelope_columns()
     + ['source_rank', 'total_input_tokens', 'identity_key', 'fallback_key', 'attempt_key', 'match_basis'] -%}
 {{ config(
     materialized=request_grain_materialization(),
     incremental_strategy=request_grain_strategy(),
-    unique_key=['source_table', 'source_file', 'source_line', 'request_id'],
+    unique_key=copy_key,
     on_schema_change='append_new_columns',
 ) }}
 
 with
 
-copies as (
+copies as {{ inline_cte() }} (
     select
         *,
         {{ usage_source_rank('source_table') }} as source_rank,
@@ -48,7 +52,7 @@ copies as (
     {%- endif %}
 ),
 
-keyed as (
+keyed as {{ inline_cte() }} (
     select
         *,
         case
@@ -91,7 +95,7 @@ keyed as (
     ),
 {% endif %}
 
-anchors as (
+anchors as {{ inline_cte() }} (
     select
         fallback_key,
         min(identity_key) as anchor_key
@@ -112,7 +116,7 @@ anchors as (
     group by 1
 ),
 
-grouped as (
+grouped as {{ inline_cte() }} (
     select
         keyed.*,
         case
@@ -168,38 +172,84 @@ grouped as (
         {%- endif %}
     ),
 
-    selected as (
+    selected as {{ inline_cte() }} (
         select {{ copy_columns | join(', ') }} from grouped
         union all
         select {{ copy_columns | join(', ') }} from restored
         where attempt_key in (select attempt_key from recomputed_keys)
     ),
 {% else %}
-    selected as (
+    selected as {{ inline_cte() }} (
         select * from grouped
     ),
 {% endif %}
 
-ranked as (
+{#-
+    Ranking without a window over every copy (wide rows do not fit in memory at scale): one narrow
+    aggregate per attempt gives the best source present and each source system's copy count. Where every
+    system logged the attempt at most once (nearly always), the copy of the best source is canonical and
+    each copy is the first of its system; only attempts with two copies from one system (a duplicated
+    line, a LiteLLM payload and SpendLogs row) are ranked copy by copy.
+#}
+attempt_copies as {{ inline_cte() }} (
     select
-        *,
+        attempt_key,
+        min(source_rank) as best_source_rank,
+        count(*) as copies_seen,
+        {%- for system in systems %}
+            sum(case when source_system = '{{ system }}' then 1 else 0 end) as {{ system }}_copies,
+        {%- endfor %}
+        max(case match_basis when 'fallback_key' then 3 when 'provider_request_id' then 2 else 1 end)
+            as match_basis_rank
+    from selected
+    group by 1
+),
+
+contested_attempts as (
+    select attempt_key from attempt_copies
+    where {% for system in systems %}{{ system }}_copies > 1{{ ' or ' if not loop.last }}{% endfor %}
+),
+
+contested_ranks as (
+    select
+        {{ copy_key | join(', ') }},
         row_number() over (
             partition by attempt_key
-            order by source_rank, loaded_at, source_file, source_line
-        ) as copy_rank,
+            order by source_rank, loaded_at, source_file, source_line, request_id
+        ) = 1 as is_canonical,
         row_number() over (
             partition by attempt_key, source_system
-            order by source_rank, loaded_at, source_file, source_line
-        ) as source_copy_rank
+            order by source_rank, loaded_at, source_file, source_line, request_id
+        ) = 1 as is_first_of_source
     from selected
+    where selected.attempt_key in (select contested_attempts.attempt_key from contested_attempts)
 ),
 
 final as (
     select
-        *,
-        copy_rank = 1 as is_canonical,
+        selected.*,
+        coalesce(contested_ranks.is_canonical, selected.source_rank = attempt_copies.best_source_rank)
+            as is_canonical,
+        coalesce(contested_ranks.is_first_of_source, true) as is_first_of_source,
+        attempt_copies.copies_seen,
+        {% for system in systems %}
+            (case when attempt_copies.{{ system }}_copies > 0 then 1 else 0 end){{ ' +' if not loop.last }}
+        {%- endfor %} as sources_seen,
+        case attempt_copies.match_basis_rank
+            when 3 then 'fallback_key'
+            when 2 then 'provider_request_id'
+            else 'request_id'
+        end as attempt_match_basis,
         {{ dbt.current_timestamp() }} as matched_at
-    from ranked
+    from selected
+    inner join attempt_copies
+        on selected.attempt_key = attempt_copies.attempt_key
+    left join contested_ranks
+        on
+            selected.source_table = contested_ranks.source_table
+            and selected.source_file = contested_ranks.source_file
+            and selected.source_line = contested_ranks.source_line
+            and selected.request_id = contested_ranks.request_id
 )
 
 select * from final
