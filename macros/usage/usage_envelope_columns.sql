@@ -46,6 +46,11 @@
     ]) }}
 {%- endmacro %}
 
+{#  The source systems, in precedence order (LiteLLM's two tables are one system). #}
+{% macro usage_source_systems() -%}
+    {{ return(usage_source_precedence() | map('first') | unique | list) }}
+{%- endmacro %}
+
 {% macro usage_source_rank(source_table_column) -%}
     case {{ source_table_column }}
     {%- for source_system, source_table in usage_source_precedence() %}

@@ -8,7 +8,7 @@
     Incremental: the attempts whose copies int_usage_attempts_matched rewrote since the last build, each
     from all its copies; an attempt key no copy carries any more is deleted.
 #}
-{%- set sources = usage_source_precedence() | map('first') | unique | list -%}
+{%- set sources = usage_source_systems() -%}
 {%- set enrichable = usage_enrichable_columns() -%}
 {%- set incremental_run = can_run_incrementally('deduplicated_at') -%}
 {{ config(
@@ -40,9 +40,10 @@ canonical as (
     The canonical copy is the first copy of the best source present, so completing it from the first
     copy of every other source in precedence order is the same as taking each source's best copy in that
     order. Only those other copies are joined, with the columns they can give, one source per step: each
-    step is finished before the next (materialized_cte), so each wide join can spill on its own.
+    step is finished before the next (materialized_cte), so each wide join can spill on its own. The first
+    source in precedence needs no step: when it logged the attempt, its first copy is the canonical one.
 #}
-{%- for source in sources %}
+{%- for source in sources[1:] %}
     from_{{ source }} as (
         select
             attempt_key,

@@ -28,7 +28,7 @@
 #}
 {%- set incremental_run = can_run_incrementally('matched_at') -%}
 {%- set window = partition_window_predicate('requested_at') -%}
-{%- set systems = usage_source_precedence() | map('first') | unique | list -%}
+{%- set systems = usage_source_systems() -%}
 {%- set copy_key = ['source_table', 'source_file', 'source_line', 'request_id'] -%}
 {%- set copy_columns = usage_envelope_columns()
     + ['source_rank', 'total_input_tokens', 'identity_key', 'fallback_key', 'attempt_key', 'match_basis'] -%}
