@@ -1,12 +1,8 @@
 {#
-    Hints placed between a CTE's name and its body, for DuckDB's planner; other engines plan as they like.
-
-    inline_cte: read the CTE's query again in each place that uses it, instead of materializing it first.
-    DuckDB materializes a CTE read more than once, with all its columns; over every copy of a month that
-    is gigabytes, while re-reading a table scan costs seconds and needs only the columns each reader uses.
-
-    materialized_cte: finish the CTE before its reader starts. Two wide hash joins in one pipeline must
-    both hold their build sides in memory at once; materializing between them lets each spill on its own.
+    A hint placed between a CTE's name and its body, for DuckDB's planner; other engines plan as they like:
+    read the CTE's query again in each place that uses it, instead of materializing it first. DuckDB
+    materializes a CTE read more than once, with all its columns; over every copy of a month that is
+    gigabytes, while re-reading a table scan costs seconds and needs only the columns each reader uses.
 #}
 {% macro inline_cte() %}
     {{- return(adapter.dispatch('inline_cte')()) -}}
@@ -15,11 +11,3 @@
 {% macro default__inline_cte() %}{{ return('') }}{% endmacro %}
 
 {% macro duckdb__inline_cte() %}{{ return('not materialized') }}{% endmacro %}
-
-{% macro materialized_cte() %}
-    {{- return(adapter.dispatch('materialized_cte')()) -}}
-{% endmacro %}
-
-{% macro default__materialized_cte() %}{{ return('') }}{% endmacro %}
-
-{% macro duckdb__materialized_cte() %}{{ return('materialized') }}{% endmacro %}

@@ -58,3 +58,15 @@
     {%- endfor %}
     end
 {%- endmacro %}
+
+{#
+    Over the copies of one attempt with at most one copy per source system (an aggregate's group): the
+    column's value from the first of the given systems whose copy has it.
+#}
+{% macro value_by_source_precedence(column, systems) -%}
+    coalesce(
+        {%- for system in systems -%}
+            max(case when source_system = '{{ system }}' then {{ column }} end){{ ', ' if not loop.last }}
+        {%- endfor -%}
+    )
+{%- endmacro %}

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from orchestration.ingest.records import (
     TAG_COLUMNS_DDL,
+    Fields,
     Shared,
     count_checks,
     decimal_number,
@@ -23,8 +24,6 @@ from orchestration.ingest.records import (
     drop_keys_patch,
     epoch_seconds_timestamp,
     hashed,
-    jkind,
-    jtext,
     long_value_checks,
     lowered_entries,
     reason_case,
@@ -114,31 +113,31 @@ COMMON_DDL = ",\n".join(
 )
 
 
-def _usage_columns(usage: str) -> dict[str, str]:
+def _usage_columns(usage: Fields) -> dict[str, str]:
     """Cache and reasoning counts from a LiteLLM usage object (OpenAI-style details or Anthropic-style)."""
     return {
         "cache_read": (
-            f"coalesce({jtext(usage, '$.prompt_tokens_details.cached_tokens')}, "
-            f"{jtext(usage, '$.cache_read_input_tokens')})"
+            f"coalesce({usage.text('$.prompt_tokens_details.cached_tokens')}, "
+            f"{usage.text('$.cache_read_input_tokens')})"
         ),
         "cache_creation": (
-            f"coalesce({jtext(usage, '$.prompt_tokens_details.cache_creation_tokens')}, "
-            f"{jtext(usage, '$.prompt_tokens_details.cache_write_tokens')}, "
-            f"{jtext(usage, '$.cache_creation_input_tokens')})"
+            f"coalesce({usage.text('$.prompt_tokens_details.cache_creation_tokens')}, "
+            f"{usage.text('$.prompt_tokens_details.cache_write_tokens')}, "
+            f"{usage.text('$.cache_creation_input_tokens')})"
         ),
         "cache_creation_1h": (
-            f"coalesce({jtext(usage, '$.prompt_tokens_details.cache_creation_token_details.ephemeral_1h_input_tokens')}"
-            f", {jtext(usage, '$.cache_creation.ephemeral_1h_input_tokens')})"
+            f"coalesce({usage.text('$.prompt_tokens_details.cache_creation_token_details.ephemeral_1h_input_tokens')}"
+            f", {usage.text('$.cache_creation.ephemeral_1h_input_tokens')})"
         ),
-        "reasoning": jtext(usage, "$.completion_tokens_details.reasoning_tokens"),
+        "reasoning": usage.text("$.completion_tokens_details.reasoning_tokens"),
     }
 
 
 def _record_sql(
     *,
-    rec: str,
-    metadata: str,
-    usage: str,
+    rec: Fields,
+    metadata: Fields,
+    usage: Fields,
     start_time: str,
     end_time: str,
     response_cost: str,
@@ -149,19 +148,20 @@ def _record_sql(
     response_id: str,
     payload: str,
 ) -> tuple[str, str, str]:
-    """The checked, typed select shared by both LiteLLM shapes. `rec` is one record as JSON.
+    """The checked, typed select shared by both LiteLLM shapes: `rec` reads the record (column `rec`),
+    `metadata` and `usage` its metadata and usage objects (columns `metadata_json`, `usage_json`).
     Returns (reject reason, typed columns, the shared values the `found` CTE computes over `records`)."""
     shared = Shared()
     counts = _usage_columns(usage)
     fields = {
-        "prompt_tokens": shared(jtext(rec, "$.prompt_tokens")),
-        "completion_tokens": shared(jtext(rec, "$.completion_tokens")),
+        "prompt_tokens": shared(rec.text("$.prompt_tokens")),
+        "completion_tokens": shared(rec.text("$.completion_tokens")),
         "cache_read_tokens": shared(counts["cache_read"]),
         "cache_creation_tokens": shared(counts["cache_creation"]),
         "cache_creation_1h_tokens": shared(counts["cache_creation_1h"]),
         "reasoning_tokens": shared(counts["reasoning"]),
     }
-    response_id, model = shared(response_id), shared(jtext(rec, "$.model"))
+    response_id, model = shared(response_id), shared(rec.text("$.model"))
     start_time, response_cost = shared(start_time), shared(response_cost)
     checks = document_checks("rec")
     checks += required_text_checks({"id": response_id, "model": model})
@@ -191,36 +191,36 @@ def _record_sql(
         )
     )
     entries = [
-        shared(lowered_entries(f"json_extract({metadata}, '$.spend_logs_metadata')")),
+        shared(lowered_entries(metadata.json("$.spend_logs_metadata"))),
         shared(tag_list_entries("tags_json")),
     ]
     columns = [
         f"nullif({response_id}, '') as response_id",
-        f"nullif({jtext(rec, '$.litellm_call_id')}, '') as litellm_call_id",
-        f"nullif({jtext(rec, '$.trace_id')}, '') as trace_id",
-        f"nullif({jtext(rec, '$.session_id')}, '') as session_id",
-        f"{jtext(rec, '$.call_type')} as call_type",
-        f"lower({jtext(rec, '$.status')}) as status",
-        f"lower(nullif({jtext(rec, '$.custom_llm_provider')}, '')) as custom_llm_provider",
+        f"nullif({rec.text('$.litellm_call_id')}, '') as litellm_call_id",
+        f"nullif({rec.text('$.trace_id')}, '') as trace_id",
+        f"nullif({rec.text('$.session_id')}, '') as session_id",
+        f"{rec.text('$.call_type')} as call_type",
+        f"lower({rec.text('$.status')}) as status",
+        f"lower(nullif({rec.text('$.custom_llm_provider')}, '')) as custom_llm_provider",
         f"{model} as model",
-        f"nullif({jtext(rec, '$.model_group')}, '') as model_group",
-        f"nullif({jtext(rec, '$.model_id')}, '') as model_id",
+        f"nullif({rec.text('$.model_group')}, '') as model_group",
+        f"nullif({rec.text('$.model_id')}, '') as model_id",
         f"{start_time} as start_time",
         f"{end_time} as end_time",
         *(f"try_cast({decimal_number(value_sql)} as bigint) as {label}" for label, value_sql in fields.items()),
         f"try_cast({response_cost} as double) as response_cost_usd",
         f"{is_cost_missing} as is_cost_missing",
         f"nullif({api_key_hash}, '') as api_key_hash",
-        f"nullif({jtext(metadata, '$.user_api_key_alias')}, '') as api_key_alias",
-        f"coalesce(nullif({jtext(rec, '$.team_id')}, ''), {jtext(metadata, '$.user_api_key_team_id')}) as team_id",
-        f"{jtext(metadata, '$.user_api_key_team_alias')} as team_alias",
-        f"coalesce(nullif({jtext(rec, '$.organization_id')}, ''), {jtext(metadata, '$.user_api_key_org_id')})"
+        f"nullif({metadata.text('$.user_api_key_alias')}, '') as api_key_alias",
+        f"coalesce(nullif({rec.text('$.team_id')}, ''), {metadata.text('$.user_api_key_team_id')}) as team_id",
+        f"{metadata.text('$.user_api_key_team_alias')} as team_alias",
+        f"coalesce(nullif({rec.text('$.organization_id')}, ''), {metadata.text('$.user_api_key_org_id')})"
         " as organization_id",
         f"{hashed(user_id)} as user_id_hash",
         f"{hashed(end_user_id)} as end_user_id_hash",
-        f"try_cast({jtext(metadata, '$.attempted_retries')} as bigint) as attempted_retries",
-        f"nullif(coalesce({jtext(rec, '$.error_information.error_code')}, "
-        f"{jtext(metadata, '$.error_information.error_code')}), '') as error_code",
+        f"try_cast({metadata.text('$.attempted_retries')} as bigint) as attempted_retries",
+        f"nullif(coalesce({rec.text('$.error_information.error_code')}, "
+        f"{metadata.text('$.error_information.error_code')}), '') as error_code",
         "cast(tags_json as varchar) as request_tags",
         *tag_columns_sql(entries),
         f"cast({payload} as varchar) as payload",
@@ -237,32 +237,40 @@ class LiteLLMPayloadAdapter:
     columns_ddl = COMMON_DDL
 
     def select_parsed_sql(self) -> str:
-        scrubbed_metadata = drop_keys_patch("json_extract(rec, '$.metadata')", METADATA_DROP_KEYS)
+        rec = Fields("rec", "rec_fields")
+        metadata, usage = Fields("metadata_json", "metadata_fields"), Fields("usage_json", "usage_fields")
+        scrubbed_metadata = drop_keys_patch("metadata_json", METADATA_DROP_KEYS)
         payload = (
             # A merge patch only adds and replaces keys: drop metadata whole, then put the scrubbed copy back.
-            f"case when json_type(json_extract(rec, '$.metadata')) = 'OBJECT' then json_merge_patch("
+            f"case when json_type(metadata_json) = 'OBJECT' then json_merge_patch("
             f"{drop_keys_patch('rec', (*PAYLOAD_DROP_KEYS, 'metadata'))}, "
             f"json_object('metadata', {scrubbed_metadata})) "
             f"else {drop_keys_patch('rec', PAYLOAD_DROP_KEYS)} end"
         )
         reason, columns, shared = _record_sql(
-            rec="rec",
-            metadata="metadata_json",
-            usage="usage_json",
-            start_time=epoch_seconds_timestamp(jtext("rec", "$.startTime")),
-            end_time=epoch_seconds_timestamp(jtext("rec", "$.endTime")),
-            response_cost=jtext("rec", "$.response_cost"),
-            is_cost_missing=f"({jkind('rec', '$.response_cost_failure_debug_info')} <> 'NULL')",
-            api_key_hash=jtext("rec", "$.metadata.user_api_key_hash"),
-            user_id=jtext("rec", "$.metadata.user_api_key_user_id"),
+            rec=rec,
+            metadata=metadata,
+            usage=usage,
+            start_time=epoch_seconds_timestamp(rec.text("$.startTime")),
+            end_time=epoch_seconds_timestamp(rec.text("$.endTime")),
+            response_cost=rec.text("$.response_cost"),
+            is_cost_missing=f"({rec.kind('$.response_cost_failure_debug_info')} <> 'NULL')",
+            api_key_hash=metadata.text("$.user_api_key_hash"),
+            user_id=metadata.text("$.user_api_key_user_id"),
             end_user_id=(
-                f"coalesce(nullif({jtext('rec', '$.end_user')}, ''), "
-                f"nullif({jtext('rec', '$.metadata.user_api_key_end_user_id')}, ''), "
-                f"{jtext('rec', '$.model_parameters.user')})"
+                f"coalesce(nullif({rec.text('$.end_user')}, ''), "
+                f"nullif({metadata.text('$.user_api_key_end_user_id')}, ''), "
+                f"{rec.text('$.model_parameters.user')})"
             ),
-            response_id=jtext("rec", "$.id"),
+            response_id=rec.text("$.id"),
             payload=payload,
         )
+        # The objects the record's values are read from, taken from the record's own extraction.
+        usage_json = (
+            f"coalesce({rec.json('$.metadata.usage_object')}, {rec.json('$.hidden_params.usage_object')}, "
+            f"{rec.json('$.response.usage')})"
+        )
+        tags_json, metadata_json = rec.json("$.request_tags"), rec.json("$.metadata")
         return f"""
 with {docs_cte()},
 records as (
@@ -270,20 +278,25 @@ records as (
         line_number,
         decode_error,
         doc as rec,
-        json_extract(doc, '$.request_tags') as tags_json,
-        json_extract(doc, '$.metadata') as metadata_json,
-        coalesce(
-            json_extract(doc, '$.metadata.usage_object'),
-            json_extract(doc, '$.hidden_params.usage_object'),
-            json_extract(doc, '$.response.usage')
-        ) as usage_json
+        {rec.select()}
     from docs
+),
+parts as (
+    select
+        *,
+        {tags_json} as tags_json,
+        {metadata_json} as metadata_json,
+        {usage_json} as usage_json
+    from records
+),
+extracted as (
+    select *, {metadata.select()}, {usage.select()} from parts
 ),
 found as (
     select
         *,
         {shared}
-    from records
+    from extracted
 ),
 checked as (
     select *, {reason} as reject_reason from found
@@ -317,34 +330,37 @@ class LiteLLMSpendLogsAdapter:
     columns_ddl = COMMON_DDL
 
     def select_parsed_sql(self) -> str:
+        rec = Fields("rec", "rec_fields")
+        metadata = Fields("metadata_json", "metadata_fields")
+        usage = Fields(metadata.json("$.usage_object"), "usage_fields")
+
         # JSON exports may hold metadata and request_tags as JSON text (as the table's Json columns dump).
         def maybe_text_json(path: str) -> str:
-            value = f"json_extract(rec, '{path}')"
-            as_text = f"try_cast(json_extract_string(rec, '{path}') as json)"
-            return f"(case when json_type({value}) = 'VARCHAR' then {as_text} else {value} end)"
+            value = rec.json(path)
+            return f"(case when json_type({value}) = 'VARCHAR' then try_cast({value} ->> '$' as json) else {value} end)"
 
-        metadata = "metadata_json"
         reason, columns, shared = _record_sql(
-            rec="rec",
+            rec=rec,
             metadata=metadata,
-            usage="usage_json",
-            start_time=utc_timestamp(jtext("rec", "$.startTime")),
-            end_time=utc_timestamp(jtext("rec", "$.endTime")),
-            response_cost=jtext("rec", "$.spend"),
+            usage=usage,
+            start_time=utc_timestamp(rec.text("$.startTime")),
+            end_time=utc_timestamp(rec.text("$.endTime")),
+            response_cost=rec.text("$.spend"),
             # SpendLogs rows carry no pricing-failure flag; a zero spend with tokens is unknown cost.
             is_cost_missing=(
-                f"(try_cast({jtext('rec', '$.spend')} as double) = 0 and "
-                f"coalesce(try_cast({jtext('rec', '$.total_tokens')} as double), 0) > 0)"
+                f"(try_cast({rec.text('$.spend')} as double) = 0 and "
+                f"coalesce(try_cast({rec.text('$.total_tokens')} as double), 0) > 0)"
             ),
-            api_key_hash=jtext("rec", "$.api_key"),
-            user_id=jtext("rec", "$.user"),
-            end_user_id=jtext("rec", "$.end_user"),
-            response_id=jtext("rec", "$.request_id"),
+            api_key_hash=rec.text("$.api_key"),
+            user_id=rec.text("$.user"),
+            end_user_id=rec.text("$.end_user"),
+            response_id=rec.text("$.request_id"),
             payload=(
                 f"json_merge_patch({drop_keys_patch('rec', SPEND_LOGS_DROP_KEYS)}, "
                 f"json_object('metadata', {drop_keys_patch('metadata_json', METADATA_DROP_KEYS)}))"
             ),
         )
+        tags_json, metadata_json = maybe_text_json("$.request_tags"), maybe_text_json("$.metadata")
         csv_fields = f"regexp_extract_all(line_text, '{CSV_FIELD}', 1)"
         return f"""
 with lines as (
@@ -355,38 +371,56 @@ header_line as (
     from lines
     where line_number = first_line and not starts_with(ltrim(line_text), '{{')
 ),
-docs as (
+split as (
     select
-        lines.line_number,
-        lines.decode_error,
-        case
-            when lines.decode_error is not null then null
-            when header_line.header is null then
-                case when json_valid(lines.line_text) then cast(lines.line_text as json) end
-            when len({csv_fields}) = len(header_line.header) then to_json(map_from_entries(list_transform(
-                list_zip(header_line.header, {csv_fields}),
-                lambda pair: {{'k': pair[1], 'v': nullif({_csv_unquote("pair[2]")}, '')}}
-            )))
-        end as doc
+        lines.*,
+        header_line.header,
+        case when header_line.header is not null then {csv_fields} end as fields
     from lines
     left join header_line on true
     where header_line.header is null or lines.line_number > lines.first_line
+),
+docs as (
+    select
+        line_number,
+        decode_error,
+        case
+            when decode_error is not null then null
+            when header is null then
+                case when json_valid(line_text) then cast(line_text as json) end
+            when len(fields) = len(header) then to_json(map_from_entries(list_transform(
+                list_zip(header, fields),
+                lambda pair: {{'k': pair[1], 'v': nullif({_csv_unquote("pair[2]")}, '')}}
+            )))
+        end as doc
+    from split
 ),
 records as (
     select
         line_number,
         decode_error,
         doc as rec,
-        {maybe_text_json("$.request_tags")} as tags_json,
-        {maybe_text_json("$.metadata")} as metadata_json,
-        json_extract({maybe_text_json("$.metadata")}, '$.usage_object') as usage_json
+        {rec.select()}
     from docs
+),
+parts as (
+    select
+        *,
+        {tags_json} as tags_json,
+        {metadata_json} as metadata_json
+    from records
+),
+with_metadata as (
+    select *, {metadata.select()} from parts
+),
+extracted as (
+    select *, {usage.select()} from with_metadata
 ),
 found as (
     select
         *,
         {shared}
-    from records
+    from extracted
 ),
 checked as (
     select *, {reason} as reject_reason from found

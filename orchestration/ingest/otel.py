@@ -14,6 +14,7 @@ from orchestration.ingest.privacy import TEXT_KEYS
 from orchestration.ingest.records import (
     TAG_COLUMNS_DDL,
     TAG_KEYS,
+    Fields,
     Shared,
     count_checks,
     decimal_number,
@@ -39,23 +40,34 @@ SPAN_KINDS = {
 
 
 def _entries(attributes_json: str) -> str:
-    """OTLP attributes as {k, v} entries, every value as text (arrays and maps as JSON text)."""
-    value = "json_extract(a, '$.value')"
+    """OTLP attributes as {k, v} entries, every value as text (arrays and maps as JSON text). Each
+    attribute is parsed once: its key and every value kind come out of one json_extract."""
+    parts = ", ".join(
+        f"'{path}'"
+        for path in (
+            "$.key",
+            "$.value.stringValue",
+            "$.value.intValue",
+            "$.value.doubleValue",
+            "$.value.boolValue",
+            "$.value.arrayValue",
+            "$.value.kvlistValue",
+        )
+    )
     text = (
-        f"coalesce(json_extract_string({value}, '$.stringValue'), json_extract_string({value}, '$.intValue'), "
-        f"json_extract_string({value}, '$.doubleValue'), json_extract_string({value}, '$.boolValue'), "
-        f"cast(json_extract({value}, '$.arrayValue') as varchar), "
-        f"cast(json_extract({value}, '$.kvlistValue') as varchar))"
+        "coalesce(f[2] ->> '$', f[3] ->> '$', f[4] ->> '$', f[5] ->> '$', cast(f[6] as varchar), cast(f[7] as varchar))"
     )
     return (
-        f"coalesce(list_transform(json_extract({attributes_json}, '$[*]'), "
-        f"lambda a: {{'k': json_extract_string(a, '$.key'), 'v': {text}}}), [])"
+        f"coalesce(list_transform(list_transform(json_extract({attributes_json}, '$[*]'), "
+        f"lambda a: json_extract(a, [{parts}])), lambda f: {{'k': f[1] ->> '$', 'v': {text}}}), [])"
     )
 
 
 def _attr(keys: tuple[str, ...], *entry_lists: str) -> str:
+    """The first non-empty value of the keys, looked up in each entry list in turn. Each list `x` has its
+    keys beside it as `x_keys`: a plain list search, not a lambda over the entries per lookup."""
     found = [
-        f"nullif(list_filter({entries}, lambda e: e.k = '{key}')[1].v, '')" for entries in entry_lists for key in keys
+        f"nullif({entries}[list_position({entries}_keys, '{key}')].v, '')" for entries in entry_lists for key in keys
     ]
     return "coalesce(" + ", ".join(found) + ")"
 
@@ -118,12 +130,12 @@ class OtelSpansAdapter:
 
     def select_parsed_sql(self) -> str:
         span_attrs, resource_attrs = "span_attrs", "resource_attrs"
-        # Each span field (CTE `span_fields`), then each attribute lookup and id (CTE `found`) is worked out
-        # once; the checks and the typed columns read those columns.
-        fields, once = Shared("field"), Shared("found")
+        # The span's fields come out of one extraction (CTE `records`), then each attribute lookup and id
+        # (CTE `found`) is worked out once; the checks and the typed columns read those columns.
+        fields, once = Fields("span", "span_fields"), Shared("found")
 
         def field(path: str) -> str:
-            return fields(f"json_extract_string(span, '{path}')")
+            return fields.text(path)
 
         def attr(*keys: str) -> str:
             return once(_attr(keys, span_attrs, resource_attrs))
@@ -204,6 +216,7 @@ class OtelSpansAdapter:
             f"cast({kept_attributes} as varchar) as attributes",
         ]
         column_list = ",\n    ".join(columns)
+        span_attributes = fields.json("$.attributes")
 
         def positioned(list_sql: str) -> str:
             return f"list_transform({list_sql}, lambda x, i: {{'i': i, 'v': x}})"
@@ -224,17 +237,26 @@ resources as (
         ) as resource_item
     from docs
 ),
-scopes as (
+resource_parts as (
     select
         *,
         resource_item.v as resource_spans,
+        {_entries("json_extract(resource_item.v, '$.resource.attributes')")} as resource_attrs
+    from resources
+),
+resource_keys as (
+    select *, list_transform(resource_attrs, lambda e: e.k) as resource_attrs_keys from resource_parts
+),
+scopes as (
+    select
+        *,
         unnest(
             case
-                when resource_item.v is not null then {positioned("json_extract(resource_item.v, '$.scopeSpans[*]')")}
+                when resource_spans is not null then {positioned("json_extract(resource_spans, '$.scopeSpans[*]')")}
                 else [{{'i': 0, 'v': null::json}}]
             end
         ) as scope_item
-    from resources
+    from resource_keys
 ),
 spans as (
     select
@@ -253,23 +275,27 @@ records as (
         decode_error,
         doc,
         resource_spans,
+        resource_attrs,
+        resource_attrs_keys,
         span_item.v as span,
         resource_item.i || '.' || scope_item.i || '.' || span_item.i as span_position,
-        {_entries("json_extract(span_item.v, '$.attributes')")} as span_attrs,
-        {_entries("json_extract(resource_spans, '$.resource.attributes')")} as resource_attrs
+        {fields.select()}
     from spans
 ),
 span_fields as (
     select
         *,
-        {fields.select_list()}
+        {_entries(span_attributes)} as span_attrs
     from records
+),
+span_keys as (
+    select *, list_transform(span_attrs, lambda e: e.k) as span_attrs_keys from span_fields
 ),
 found as (
     select
         *,
         {once.select_list()}
-    from span_fields
+    from span_keys
 ),
 checked as (
     select *, {reason_case(checks)} as reject_reason from found

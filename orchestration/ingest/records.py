@@ -58,6 +58,39 @@ class Shared:
         return ",\n        ".join(f"{sql} as {name}" for sql, name in self.columns.items())
 
 
+class Fields:
+    """The JSON paths read from one document, all pulled out by one `json_extract(doc, [paths])`: the document
+    is parsed once, not once a path (DuckDB parses a JSON value again in every function that reads it).
+    `text`, `json` and `kind` name an element of that list; `select()` is the list's column, for a CTE
+    before the ones that read it."""
+
+    def __init__(self, doc: str, column: str) -> None:
+        self.doc = doc
+        self.column = column
+        self.paths: dict[str, int] = {}
+        self.selected = False
+
+    def json(self, path: str) -> str:
+        """The value at the path as JSON; null when absent."""
+        if self.selected and path not in self.paths:
+            raise RuntimeError(f"{path} is read from {self.column} after its extraction was written")
+        return f"{self.column}[{self.paths.setdefault(path, len(self.paths) + 1)}]"
+
+    def text(self, path: str) -> str:
+        """The value as text (strings unquoted); null when absent or JSON null, as json_extract_string."""
+        return f"({self.json(path)} ->> '$')"
+
+    def kind(self, path: str) -> str:
+        return f"coalesce(json_type({self.json(path)}), 'NULL')"
+
+    def select(self) -> str:
+        self.selected = True
+        if not self.paths:
+            return f"null::json[] as {self.column}"
+        paths = ", ".join(f"'{path}'" for path in self.paths)
+        return f"json_extract({self.doc}, [{paths}]) as {self.column}"
+
+
 def jtext(expr: str, path: str) -> str:
     """The value at a JSON path as text (strings unquoted); null when absent or JSON null."""
     return f"json_extract_string({expr}, '{path}')"

@@ -36,52 +36,41 @@ canonical as (
     where is_canonical
 ),
 
-{#-
+{#
     The canonical copy is the first copy of the best source present, so completing it from the first
     copy of every other source in precedence order is the same as taking each source's best copy in that
-    order. Only those other copies are joined, with the columns they can give, one source per step: each
-    step is finished before the next (materialized_cte), so each wide join can spill on its own. The first
-    source in precedence needs no step: when it logged the attempt, its first copy is the canonical one.
+    order. Those other copies (at most one per source system and attempt) are folded into one row per
+    attempt by a narrow aggregate, each source's value picked out by its system, and joined to the
+    canonical copy once: one wide join instead of one per source. The first source in precedence is never
+    among them: when it logged the attempt, its first copy is the canonical one.
 #}
-{%- for source in sources[1:] %}
-    from_{{ source }} as (
-        select
-            attempt_key,
-            {{ enrichable | join(', ') }}
-        from matched
-        where is_first_of_source and not is_canonical and source_system = '{{ source }}'
-    ),
-
-    {%- set completed = 'canonical' if loop.first else 'with_' ~ loop.previtem %}
-
-    with_{{ source }} as {{ materialized_cte() }} (
-        select
-            {%- for column in usage_envelope_columns() if column not in enrichable %}
-                {{ completed }}.{{ column }},
-            {%- endfor %}
-            {%- for column in enrichable %}
-                coalesce({{ completed }}.{{ column }}, from_{{ source }}.{{ column }}) as {{ column }},
-            {%- endfor %}
-            {{ completed }}.attempt_key,
-            {{ completed }}.copies_seen,
-            {{ completed }}.sources_seen,
-            {{ completed }}.attempt_match_basis
-        from {{ completed }}
-        left join from_{{ source }}
-            on {{ completed }}.attempt_key = from_{{ source }}.attempt_key
-    ),
-{%- endfor %}
+others as (
+    select
+        {%- for column in enrichable %}
+            {{ value_by_source_precedence(column, sources[1:]) }} as {{ column }},
+        {%- endfor %}
+        attempt_key
+    from matched
+    where is_first_of_source and not is_canonical
+    group by attempt_key
+),
 
 enriched as (
     select
         {%- for column in usage_envelope_columns() %}
-            {{ column }},
+            {%- if column in enrichable %}
+                coalesce(canonical.{{ column }}, others.{{ column }}) as {{ column }},
+            {%- else %}
+                canonical.{{ column }},
+            {%- endif %}
         {%- endfor %}
-        attempt_key,
-        copies_seen,
-        sources_seen,
-        attempt_match_basis as match_basis
-    from with_{{ sources | last }}
+        canonical.attempt_key,
+        canonical.copies_seen,
+        canonical.sources_seen,
+        canonical.attempt_match_basis as match_basis
+    from canonical
+    left join others
+        on canonical.attempt_key = others.attempt_key
 ),
 
 flagged as (
