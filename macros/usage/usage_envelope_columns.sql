@@ -68,7 +68,9 @@
     Over the copies of one attempt with at most one copy per source system (an aggregate's group): the
     column's value from the first of the given systems whose copy has it. A text column is one aggregate
     state, not one per system: each value is prefixed with its system's place in the list, the smallest
-    is kept and the prefix cut off (DuckDB cannot spill a hash aggregate with many text states per group).
+    is kept and the prefix cut off. DuckDB's hash aggregate holds text states in memory; with one per
+    system and column, de-duplicating a 1M-request month needed more than 600 MB, with one per column
+    it fits in 400 MB.
 #}
 {% macro value_by_source_precedence(column, systems) -%}
     {%- if systems | length > 9 -%}
