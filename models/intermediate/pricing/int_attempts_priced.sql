@@ -73,79 +73,73 @@ resolved as {{ inline_cte() }} (
             and attempts.requested_at < model_aliases.valid_to
 ),
 
+{#
+    The price rows get a small integer id, so that each attempt's candidates are narrow rows (attempt, price
+    row, context match) counted by one aggregate, and the chosen row's prices are read from the small price
+    book, not carried through a window and a join over every attempt.
+#}
+price_rows as (
+    select
+        row_number() over (
+            order by provider, model, price_version, processing, service_tier, tier_min_input_tokens
+        ) as price_row_id,
+        model_prices.*
+    from model_prices
+),
+
 candidates as (
     select
         resolved.request_id,
-        model_prices.price_version,
-        model_prices.price_source,
-        model_prices.processing as price_processing,
-        model_prices.service_tier as price_service_tier,
-        model_prices.tier_min_input_tokens as price_tier_min_input_tokens,
-        model_prices.input_usd_per_token,
-        model_prices.cache_read_usd_per_token,
-        model_prices.cache_write_usd_per_token,
-        model_prices.cache_write_1h_usd_per_token,
-        model_prices.output_usd_per_token,
-        model_prices.output_reasoning_usd_per_token,
+        price_rows.price_row_id,
         case
             when
-                model_prices.processing = resolved.request_processing
-                and model_prices.service_tier = resolved.request_service_tier
+                price_rows.processing = resolved.request_processing
+                and price_rows.service_tier = resolved.request_service_tier
                 then 1
             else 0
         end as context_match
     from resolved
-    inner join model_prices
+    inner join price_rows
         on
-            resolved.provider = model_prices.provider
-            and resolved.billable_model = model_prices.model
-            and resolved.requested_at >= model_prices.valid_from
-            and resolved.requested_at < model_prices.valid_to
-            and resolved.total_input_tokens >= model_prices.tier_min_input_tokens
+            resolved.provider = price_rows.provider
+            and resolved.billable_model = price_rows.model
+            and resolved.requested_at >= price_rows.valid_from
+            and resolved.requested_at < price_rows.valid_to
+            and resolved.total_input_tokens >= price_rows.tier_min_input_tokens
             and (
-                model_prices.tier_max_input_tokens is null
-                or resolved.total_input_tokens <= model_prices.tier_max_input_tokens
+                price_rows.tier_max_input_tokens is null
+                or resolved.total_input_tokens <= price_rows.tier_max_input_tokens
             )
             and (
                 (
-                    resolved.request_processing = model_prices.processing
-                    and resolved.request_service_tier = model_prices.service_tier
+                    resolved.request_processing = price_rows.processing
+                    and resolved.request_service_tier = price_rows.service_tier
                 )
-                or (model_prices.processing = 'standard' and model_prices.service_tier = 'default')
+                or (price_rows.processing = 'standard' and price_rows.service_tier = 'default')
             )
 ),
 
-ranked as (
-    -- One window: the first candidate wins unless the next one ties it on context (an ambiguous price).
+candidate_counts as (
     select
-        candidates.*,
-        row_number() over (
-            partition by candidates.request_id
-            order by candidates.context_match desc, candidates.price_version asc
-        ) as candidate_rank,
-        lead(candidates.context_match) over (
-            partition by candidates.request_id
-            order by candidates.context_match desc, candidates.price_version asc
-        ) as next_context_match
+        request_id,
+        sum(context_match) as context_candidates,
+        sum(1 - context_match) as fallback_candidates,
+        min(case when context_match = 1 then price_row_id end) as context_price_row_id,
+        min(case when context_match = 0 then price_row_id end) as fallback_price_row_id
     from candidates
+    group by request_id
 ),
 
-first_candidates as (
+-- A row of the attempt's own context wins over the standard fallback; two rows at the same level tie.
+choices as (
     select
-        *,
-        coalesce(next_context_match = context_match, false) as is_tied
-    from ranked
-    where candidate_rank = 1
-),
-
-chosen as (
-    select * from first_candidates
-    where not is_tied
-),
-
-ambiguous as (
-    select request_id from first_candidates
-    where is_tied
+        request_id,
+        case
+            when context_candidates = 1 then context_price_row_id
+            when context_candidates = 0 and fallback_candidates = 1 then fallback_price_row_id
+        end as price_row_id,
+        (context_candidates > 1 or (context_candidates = 0 and fallback_candidates > 1)) as is_ambiguous
+    from candidate_counts
 ),
 
 joined as (
@@ -153,27 +147,27 @@ joined as (
         resolved.*,
         chosen.price_version,
         chosen.price_source,
-        chosen.price_processing,
-        chosen.price_service_tier,
-        chosen.price_tier_min_input_tokens,
+        chosen.processing as price_processing,
+        chosen.service_tier as price_service_tier,
+        chosen.tier_min_input_tokens as price_tier_min_input_tokens,
         chosen.input_usd_per_token,
         chosen.cache_read_usd_per_token,
         chosen.cache_write_usd_per_token,
         chosen.cache_write_1h_usd_per_token,
         chosen.output_usd_per_token,
         chosen.output_reasoning_usd_per_token,
-        chosen.price_tier_min_input_tokens > 0 as is_long_context_tier,
+        chosen.tier_min_input_tokens > 0 as is_long_context_tier,
         case
             when chosen.price_version is not null then 'priced'
-            when ambiguous.request_id is not null then 'ambiguous_price'
+            when choices.is_ambiguous then 'ambiguous_price'
             when priced_models.model is not null then 'no_price_in_force'
             else 'unknown_model'
         end as pricing_status
     from resolved
-    left join chosen
-        on resolved.request_id = chosen.request_id
-    left join ambiguous
-        on resolved.request_id = ambiguous.request_id
+    left join choices
+        on resolved.request_id = choices.request_id
+    left join price_rows as chosen
+        on choices.price_row_id = chosen.price_row_id
     left join priced_models
         on
             resolved.provider = priced_models.provider

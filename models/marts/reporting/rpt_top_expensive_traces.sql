@@ -5,7 +5,7 @@
     Drill down with `trace_key`: fct_ai_requests rows where coalesce(trace_id, root_request_id,
     request_id) = trace_key. Keeps the top `top_traces_per_week` traces of each week.
 #}
-with attempts as (
+with attempts as {{ inline_cte() }} (
     select
         {{ iso_week_start('request_date') }} as week_start,
         coalesce(trace_id, root_request_id, request_id) as trace_key,
@@ -36,12 +36,16 @@ template_weeks as (
     group by week_start, prompt_template
 ),
 
+{#
+    Totals for every trace are plain sums; only the top traces of each week are then described (their
+    request ids, distinct requests and leading attempt), so the month's attempts are never sorted or listed
+    whole.
+#}
 traces as (
     select
         week_start,
         trace_key,
         count(*) as attempts,
-        count(distinct coalesce(root_request_id, request_id)) as requests,
         sum(case when is_retry then 1 else 0 end) as retries,
         sum(list_cost_usd) as cost_usd,
         sum(input_side_cost_usd) as input_side_cost_usd,
@@ -50,9 +54,42 @@ traces as (
         sum(cache_read_tokens) as cache_read_tokens,
         sum(output_tokens) as output_tokens,
         min(requested_at) as first_requested_at,
-        max(requested_at) as last_requested_at,
-        {{ dbt.listagg("request_id", "', '", "order by requested_at, request_id", 20) }} as request_ids
+        max(requested_at) as last_requested_at
     from attempts
+    group by week_start, trace_key
+),
+
+ranked as (
+    select
+        traces.*,
+        row_number() over (
+            partition by traces.week_start
+            order by traces.cost_usd desc, traces.trace_key asc
+        ) as cost_rank
+    from traces
+),
+
+top_traces as (
+    select * from ranked
+    where cost_rank <= {{ var('top_traces_per_week') }}
+),
+
+top_attempts as (
+    select attempts.*
+    from attempts
+    inner join top_traces
+        on
+            attempts.week_start = top_traces.week_start
+            and attempts.trace_key = top_traces.trace_key
+),
+
+trace_requests as (
+    select
+        week_start,
+        trace_key,
+        count(distinct coalesce(root_request_id, request_id)) as requests,
+        {{ dbt.listagg("request_id", "', '", "order by requested_at, request_id", 20) }} as request_ids
+    from top_attempts
     group by week_start, trace_key
 ),
 
@@ -69,43 +106,33 @@ leading_attempts as (
             partition by week_start, trace_key
             order by list_cost_usd desc, requested_at asc, request_id asc
         ) as attempt_rank
-    from attempts
-),
-
-ranked as (
-    select
-        traces.*,
-        row_number() over (
-            partition by traces.week_start
-            order by traces.cost_usd desc, traces.trace_key asc
-        ) as cost_rank
-    from traces
+    from top_attempts
 )
 
 select
-    {{ iso_week_label('ranked.week_start') }} as iso_week,
-    ranked.week_start,
-    ranked.cost_rank,
-    ranked.trace_key,
+    {{ iso_week_label('top_traces.week_start') }} as iso_week,
+    top_traces.week_start,
+    top_traces.cost_rank,
+    top_traces.trace_key,
     leading_attempts.owner_team,
     leading_attempts.feature,
     leading_attempts.prompt_template,
     leading_attempts.selected_model as top_model,
-    ranked.attempts,
-    ranked.requests,
-    ranked.retries,
-    ranked.cost_usd,
-    ranked.input_side_cost_usd,
-    ranked.output_side_cost_usd,
+    top_traces.attempts,
+    trace_requests.requests,
+    top_traces.retries,
+    top_traces.cost_usd,
+    top_traces.input_side_cost_usd,
+    top_traces.output_side_cost_usd,
     case
-        when ranked.input_side_cost_usd >= ranked.output_side_cost_usd then 'input heavy' else 'output heavy'
+        when top_traces.input_side_cost_usd >= top_traces.output_side_cost_usd then 'input heavy' else 'output heavy'
     end as cost_profile,
-    ranked.input_tokens,
-    ranked.cache_read_tokens,
-    ranked.output_tokens,
+    top_traces.input_tokens,
+    top_traces.cache_read_tokens,
+    top_traces.output_tokens,
     case
-        when ranked.input_tokens > 0
-            then cast(ranked.cache_read_tokens as {{ type_double() }}) / ranked.input_tokens
+        when top_traces.input_tokens > 0
+            then cast(top_traces.cache_read_tokens as {{ type_double() }}) / top_traces.input_tokens
     end as cache_hit_rate,
     this_week.spend_usd as template_spend_usd,
     prior_week.spend_usd as template_prior_spend_usd,
@@ -115,21 +142,24 @@ select
                 100 * cast(this_week.spend_usd - prior_week.spend_usd as {{ type_double() }})
                 / cast(prior_week.spend_usd as {{ type_double() }})
     end as template_wow_change_pct,
-    ranked.first_requested_at,
-    ranked.last_requested_at,
-    ranked.request_ids
-from ranked
+    top_traces.first_requested_at,
+    top_traces.last_requested_at,
+    trace_requests.request_ids
+from top_traces
+inner join trace_requests
+    on
+        top_traces.week_start = trace_requests.week_start
+        and top_traces.trace_key = trace_requests.trace_key
 inner join leading_attempts
     on
-        ranked.week_start = leading_attempts.week_start
-        and ranked.trace_key = leading_attempts.trace_key
+        top_traces.week_start = leading_attempts.week_start
+        and top_traces.trace_key = leading_attempts.trace_key
         and leading_attempts.attempt_rank = 1
 left join template_weeks as this_week
     on
-        ranked.week_start = this_week.week_start
+        top_traces.week_start = this_week.week_start
         and leading_attempts.prompt_template = this_week.prompt_template
 left join template_weeks as prior_week
     on
-        {{ dbt.datediff('prior_week.week_start', 'ranked.week_start', 'day') }} = 7
+        {{ dbt.datediff('prior_week.week_start', 'top_traces.week_start', 'day') }} = 7
         and leading_attempts.prompt_template = prior_week.prompt_template
-where ranked.cost_rank <= {{ var('top_traces_per_week') }}
