@@ -75,7 +75,7 @@ keyed as {{ inline_cte() }} (
 ),
 
 {% if incremental_run %}
-    previous as (
+    previous as {{ inline_cte() }} (
         select * from {{ this }}
     ),
 
@@ -89,7 +89,7 @@ keyed as {{ inline_cte() }} (
         {%- endif %}
     ),
 
-    regrouped as (
+    regrouped as {{ inline_cte() }} (
         select * from previous
         where fallback_key in (select fallback_key from touched_fallback_keys)
     ),
@@ -141,7 +141,7 @@ grouped as {{ inline_cte() }} (
 
 {% if incremental_run %}
     {#- A stored copy keeps its key unless a new anchor takes it (anchors only holds touched fallback keys). #}
-    restored as (
+    restored as {{ inline_cte() }} (
         select
             {%- for column in copy_columns %}
                 {%- if column == 'attempt_key' %}
