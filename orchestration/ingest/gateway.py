@@ -8,6 +8,7 @@ and a million lines cost seconds, not minutes.
 from __future__ import annotations
 
 from orchestration.ingest.privacy import HASHED_TAG_KEYS, TEXT_KEYS, salted_hash_sql
+from orchestration.ingest.records import Fields
 
 TOKEN_FIELDS = (
     "input_tokens",
@@ -72,6 +73,10 @@ def _json_path(path: str) -> str:
     return "$." + ".".join(f'"{part}"' for part in path.split("."))
 
 
+# The whole line's fields come out of one extraction, in the order of PATHS.
+FIELDS = Fields("doc", "fields", tuple(_json_path(path) for path in PATHS))
+
+
 def value(path: str) -> str:
     """The field as text (JSON strings unquoted); null when absent or JSON null. A column of `valued`."""
     return f"value_{_INDEX[path]}"
@@ -86,8 +91,8 @@ def _valued_columns() -> str:
     """Every field's text and JSON type, worked out once per line: the checks and the typed columns use them
     many times over."""
     return ",\n        ".join(
-        f"fields[{i}] ->> '$' as value_{i}, coalesce(json_type(fields[{i}]), 'NULL') as kind_{i}"
-        for i in _INDEX.values()
+        f"{FIELDS.text(_json_path(path))} as {value(path)}, {FIELDS.kind(_json_path(path))} as {json_kind(path)}"
+        for path in PATHS
     )
 
 
@@ -266,7 +271,6 @@ class GatewayAdapter:
 
     def select_parsed_sql(self) -> str:
         reason = "case " + " ".join(f"when {cond} then {why}" for cond, why in _checks()) + " end"
-        paths = ", ".join(f"'{_json_path(path)}'" for path in PATHS)
         columns = ",\n    ".join(_typed_columns())
         # Salted id hashes go both into their columns and into the payload: hash once.
         hashes = ", ".join(f"{salted_hash_sql(value('tags.' + key))} as hash_{key}" for key in HASHED_TAG_KEYS)
@@ -279,7 +283,7 @@ with docs as (
     from landing_lines
 ),
 extracted as (
-    select *, json_type(doc) as doc_type, json_extract(doc, [{paths}]) as fields from docs
+    select *, json_type(doc) as doc_type, {FIELDS.select()} from docs
 ),
 valued as (
     select

@@ -133,11 +133,21 @@ def _usage_columns(usage: Fields) -> dict[str, str]:
     }
 
 
+def _record_fields() -> tuple[Fields, Fields, Fields]:
+    """The record (column `rec`), its metadata object (`metadata_json`) and its usage object (`usage_json`),
+    each read by one extraction."""
+    return Fields("rec", "rec_fields"), Fields("metadata_json", "metadata_fields"), Fields("usage_json", "usage_fields")
+
+
 def _record_sql(
     *,
+    docs: str,
     rec: Fields,
     metadata: Fields,
     usage: Fields,
+    tags_json: str,
+    metadata_json: str,
+    usage_json: str,
     start_time: str,
     end_time: str,
     response_cost: str,
@@ -147,10 +157,11 @@ def _record_sql(
     end_user_id: str,
     response_id: str,
     payload: str,
-) -> tuple[str, str, str]:
-    """The checked, typed select shared by both LiteLLM shapes: `rec` reads the record (column `rec`),
-    `metadata` and `usage` its metadata and usage objects (columns `metadata_json`, `usage_json`).
-    Returns (reject reason, typed columns, the shared values the `found` CTE computes over `records`)."""
+) -> str:
+    """The checked, typed select shared by both LiteLLM shapes, over `docs` (CTEs ending in `docs`: line
+    number, decode error, the record as JSON `doc`). `rec`, `metadata` and `usage` come from
+    _record_fields(); `tags_json`, `metadata_json` and `usage_json` say where the request tags and the
+    metadata and usage objects are (usage may read metadata)."""
     shared = Shared()
     counts = _usage_columns(usage)
     fields = {
@@ -225,7 +236,44 @@ def _record_sql(
         *tag_columns_sql(entries),
         f"cast({payload} as varchar) as payload",
     ]
-    return reason_case(checks), ",\n    ".join(columns), shared.select_list()
+    column_list = ",\n    ".join(columns)
+    return f"""
+with {docs},
+records as (
+    select
+        line_number,
+        decode_error,
+        doc as rec,
+        {rec.select()}
+    from docs
+),
+parts as (
+    select *, {tags_json} as tags_json, {metadata_json} as metadata_json from records
+),
+with_metadata as (
+    select *, {metadata.select()} from parts
+),
+with_usage as (
+    select *, {usage_json} as usage_json from with_metadata
+),
+extracted as (
+    select *, {usage.select()} from with_usage
+),
+found as (
+    select
+        *,
+        {shared.select_list()}
+    from extracted
+),
+checked as (
+    select *, {reason_case(checks)} as reject_reason from found
+)
+select
+    line_number,
+    reject_reason,
+    {column_list}
+from checked
+"""
 
 
 class LiteLLMPayloadAdapter:
@@ -237,8 +285,7 @@ class LiteLLMPayloadAdapter:
     columns_ddl = COMMON_DDL
 
     def select_parsed_sql(self) -> str:
-        rec = Fields("rec", "rec_fields")
-        metadata, usage = Fields("metadata_json", "metadata_fields"), Fields("usage_json", "usage_fields")
+        rec, metadata, usage = _record_fields()
         scrubbed_metadata = drop_keys_patch("metadata_json", METADATA_DROP_KEYS)
         payload = (
             # A merge patch only adds and replaces keys: drop metadata whole, then put the scrubbed copy back.
@@ -247,10 +294,17 @@ class LiteLLMPayloadAdapter:
             f"json_object('metadata', {scrubbed_metadata})) "
             f"else {drop_keys_patch('rec', PAYLOAD_DROP_KEYS)} end"
         )
-        reason, columns, shared = _record_sql(
+        return _record_sql(
+            docs=docs_cte(),
             rec=rec,
             metadata=metadata,
             usage=usage,
+            tags_json=rec.json("$.request_tags"),
+            metadata_json=rec.json("$.metadata"),
+            usage_json=(
+                f"coalesce({rec.json('$.metadata.usage_object')}, {rec.json('$.hidden_params.usage_object')}, "
+                f"{rec.json('$.response.usage')})"
+            ),
             start_time=epoch_seconds_timestamp(rec.text("$.startTime")),
             end_time=epoch_seconds_timestamp(rec.text("$.endTime")),
             response_cost=rec.text("$.response_cost"),
@@ -265,48 +319,6 @@ class LiteLLMPayloadAdapter:
             response_id=rec.text("$.id"),
             payload=payload,
         )
-        # The objects the record's values are read from, taken from the record's own extraction.
-        usage_json = (
-            f"coalesce({rec.json('$.metadata.usage_object')}, {rec.json('$.hidden_params.usage_object')}, "
-            f"{rec.json('$.response.usage')})"
-        )
-        tags_json, metadata_json = rec.json("$.request_tags"), rec.json("$.metadata")
-        return f"""
-with {docs_cte()},
-records as (
-    select
-        line_number,
-        decode_error,
-        doc as rec,
-        {rec.select()}
-    from docs
-),
-parts as (
-    select
-        *,
-        {tags_json} as tags_json,
-        {metadata_json} as metadata_json,
-        {usage_json} as usage_json
-    from records
-),
-extracted as (
-    select *, {metadata.select()}, {usage.select()} from parts
-),
-found as (
-    select
-        *,
-        {shared}
-    from extracted
-),
-checked as (
-    select *, {reason} as reject_reason from found
-)
-select
-    line_number,
-    reject_reason,
-    {columns}
-from checked
-"""
 
 
 # One CSV field: a quoted string with "" escapes, or anything up to the next comma.
@@ -330,40 +342,16 @@ class LiteLLMSpendLogsAdapter:
     columns_ddl = COMMON_DDL
 
     def select_parsed_sql(self) -> str:
-        rec = Fields("rec", "rec_fields")
-        metadata = Fields("metadata_json", "metadata_fields")
-        usage = Fields(metadata.json("$.usage_object"), "usage_fields")
+        rec, metadata, usage = _record_fields()
 
         # JSON exports may hold metadata and request_tags as JSON text (as the table's Json columns dump).
         def maybe_text_json(path: str) -> str:
             value = rec.json(path)
             return f"(case when json_type({value}) = 'VARCHAR' then try_cast({value} ->> '$' as json) else {value} end)"
 
-        reason, columns, shared = _record_sql(
-            rec=rec,
-            metadata=metadata,
-            usage=usage,
-            start_time=utc_timestamp(rec.text("$.startTime")),
-            end_time=utc_timestamp(rec.text("$.endTime")),
-            response_cost=rec.text("$.spend"),
-            # SpendLogs rows carry no pricing-failure flag; a zero spend with tokens is unknown cost.
-            is_cost_missing=(
-                f"(try_cast({rec.text('$.spend')} as double) = 0 and "
-                f"coalesce(try_cast({rec.text('$.total_tokens')} as double), 0) > 0)"
-            ),
-            api_key_hash=rec.text("$.api_key"),
-            user_id=rec.text("$.user"),
-            end_user_id=rec.text("$.end_user"),
-            response_id=rec.text("$.request_id"),
-            payload=(
-                f"json_merge_patch({drop_keys_patch('rec', SPEND_LOGS_DROP_KEYS)}, "
-                f"json_object('metadata', {drop_keys_patch('metadata_json', METADATA_DROP_KEYS)}))"
-            ),
-        )
-        tags_json, metadata_json = maybe_text_json("$.request_tags"), maybe_text_json("$.metadata")
         csv_fields = f"regexp_extract_all(line_text, '{CSV_FIELD}', 1)"
-        return f"""
-with lines as (
+        docs = f"""
+lines as (
     select *, (select min(line_number) from landing_lines) as first_line from landing_lines
 ),
 header_line as (
@@ -394,40 +382,29 @@ docs as (
             )))
         end as doc
     from split
-),
-records as (
-    select
-        line_number,
-        decode_error,
-        doc as rec,
-        {rec.select()}
-    from docs
-),
-parts as (
-    select
-        *,
-        {tags_json} as tags_json,
-        {metadata_json} as metadata_json
-    from records
-),
-with_metadata as (
-    select *, {metadata.select()} from parts
-),
-extracted as (
-    select *, {usage.select()} from with_metadata
-),
-found as (
-    select
-        *,
-        {shared}
-    from extracted
-),
-checked as (
-    select *, {reason} as reject_reason from found
-)
-select
-    line_number,
-    reject_reason,
-    {columns}
-from checked
-"""
+)"""
+        return _record_sql(
+            docs=docs,
+            rec=rec,
+            metadata=metadata,
+            usage=usage,
+            tags_json=maybe_text_json("$.request_tags"),
+            metadata_json=maybe_text_json("$.metadata"),
+            usage_json=metadata.json("$.usage_object"),
+            start_time=utc_timestamp(rec.text("$.startTime")),
+            end_time=utc_timestamp(rec.text("$.endTime")),
+            response_cost=rec.text("$.spend"),
+            # SpendLogs rows carry no pricing-failure flag; a zero spend with tokens is unknown cost.
+            is_cost_missing=(
+                f"(try_cast({rec.text('$.spend')} as double) = 0 and "
+                f"coalesce(try_cast({rec.text('$.total_tokens')} as double), 0) > 0)"
+            ),
+            api_key_hash=rec.text("$.api_key"),
+            user_id=rec.text("$.user"),
+            end_user_id=rec.text("$.end_user"),
+            response_id=rec.text("$.request_id"),
+            payload=(
+                f"json_merge_patch({drop_keys_patch('rec', SPEND_LOGS_DROP_KEYS)}, "
+                f"json_object('metadata', {drop_keys_patch('metadata_json', METADATA_DROP_KEYS)}))"
+            ),
+        )

@@ -64,10 +64,8 @@ def _entries(attributes_json: str) -> str:
 
 
 def _attr(keys: tuple[str, ...], *entry_lists: str) -> str:
-    """The first non-empty value of the keys, looked up in each entry list in turn. Each list `x` has its
-    keys beside it as `x_keys`: a plain list search, not a lambda over the entries per lookup."""
     found = [
-        f"nullif({entries}[list_position({entries}_keys, '{key}')].v, '')" for entries in entry_lists for key in keys
+        f"nullif(list_filter({entries}, lambda e: e.k = '{key}')[1].v, '')" for entries in entry_lists for key in keys
     ]
     return "coalesce(" + ", ".join(found) + ")"
 
@@ -244,9 +242,6 @@ resource_parts as (
         {_entries("json_extract(resource_item.v, '$.resource.attributes')")} as resource_attrs
     from resources
 ),
-resource_keys as (
-    select *, list_transform(resource_attrs, lambda e: e.k) as resource_attrs_keys from resource_parts
-),
 scopes as (
     select
         *,
@@ -256,7 +251,7 @@ scopes as (
                 else [{{'i': 0, 'v': null::json}}]
             end
         ) as scope_item
-    from resource_keys
+    from resource_parts
 ),
 spans as (
     select
@@ -276,7 +271,6 @@ records as (
         doc,
         resource_spans,
         resource_attrs,
-        resource_attrs_keys,
         span_item.v as span,
         resource_item.i || '.' || scope_item.i || '.' || span_item.i as span_position,
         {fields.select()}
@@ -288,14 +282,11 @@ span_fields as (
         {_entries(span_attributes)} as span_attrs
     from records
 ),
-span_keys as (
-    select *, list_transform(span_attrs, lambda e: e.k) as span_attrs_keys from span_fields
-),
 found as (
     select
         *,
         {once.select_list()}
-    from span_keys
+    from span_fields
 ),
 checked as (
     select *, {reason_case(checks)} as reject_reason from found

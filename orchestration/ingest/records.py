@@ -64,11 +64,13 @@ class Fields:
     `text`, `json` and `kind` name an element of that list; `select()` is the list's column, for a CTE
     before the ones that read it."""
 
-    def __init__(self, doc: str, column: str) -> None:
+    def __init__(self, doc: str, column: str, paths: tuple[str, ...] = ()) -> None:
         self.doc = doc
         self.column = column
         self.paths: dict[str, int] = {}
         self.selected = False
+        for path in paths:
+            self.json(path)
 
     def json(self, path: str) -> str:
         """The value at the path as JSON; null when absent."""
