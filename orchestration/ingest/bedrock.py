@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from orchestration.ingest.records import (
     TAG_COLUMNS_DDL,
+    checked_select,
     count_checks,
     docs_cte,
     document_checks,
@@ -21,7 +22,6 @@ from orchestration.ingest.records import (
     jtext,
     long_value_checks,
     lowered_entries,
-    reason_case,
     required_text_checks,
     tag_columns_sql,
     timestamp_checks,
@@ -139,18 +139,10 @@ class BedrockAdapter:
             *tag_columns_sql([lowered_entries("json_extract(rec, '$.requestMetadata')")]),
             f"cast(case when json_type(rec) = 'OBJECT' then {payload} end as varchar) as payload",
         ]
-        column_list = ",\n    ".join(columns)
         return f"""
 with {docs_cte()},
 records as (
     select line_number, decode_error, doc as rec from docs
 ),
-checked as (
-    select *, {reason_case(checks)} as reject_reason from records
-)
-select
-    line_number,
-    reject_reason,
-    {column_list}
-from checked
+{checked_select("records", checks, columns)}
 """

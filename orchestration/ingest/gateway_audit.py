@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from orchestration.ingest.privacy import HASHED_TAG_KEYS, TEXT_KEYS
 from orchestration.ingest.records import (
+    checked_select,
     docs_cte,
     document_checks,
     drop_keys_patch,
@@ -17,7 +18,6 @@ from orchestration.ingest.records import (
     jkind,
     jtext,
     long_value_checks,
-    reason_case,
     required_text_checks,
     timestamp_checks,
     utc_timestamp,
@@ -77,18 +77,10 @@ class GatewayAuditAdapter:
             f"{hashed(jtext('rec', '$.tags.end_user_id'))} as end_user_id_hash",
             f"cast(case when json_type(rec) = 'OBJECT' then {payload} end as varchar) as payload",
         ]
-        column_list = ",\n    ".join(columns)
         return f"""
 with {docs_cte()},
 records as (
     select line_number, decode_error, doc as rec from docs
 ),
-checked as (
-    select *, {reason_case(checks)} as reject_reason from records
-)
-select
-    line_number,
-    reject_reason,
-    {column_list}
-from checked
+{checked_select("records", checks, columns)}
 """

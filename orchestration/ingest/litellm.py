@@ -17,6 +17,7 @@ from orchestration.ingest.records import (
     TAG_COLUMNS_DDL,
     Fields,
     Shared,
+    checked_select,
     count_checks,
     decimal_number,
     docs_cte,
@@ -26,7 +27,6 @@ from orchestration.ingest.records import (
     hashed,
     long_value_checks,
     lowered_entries,
-    reason_case,
     required_text_checks,
     tag_columns_sql,
     tag_list_entries,
@@ -236,7 +236,6 @@ def _record_sql(
         *tag_columns_sql(entries),
         f"cast({payload} as varchar) as payload",
     ]
-    column_list = ",\n    ".join(columns)
     return f"""
 with {docs},
 records as (
@@ -265,14 +264,7 @@ found as (
         {shared.select_list()}
     from extracted
 ),
-checked as (
-    select *, {reason_case(checks)} as reject_reason from found
-)
-select
-    line_number,
-    reject_reason,
-    {column_list}
-from checked
+{checked_select("found", checks, columns)}
 """
 
 

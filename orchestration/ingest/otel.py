@@ -16,12 +16,12 @@ from orchestration.ingest.records import (
     TAG_KEYS,
     Fields,
     Shared,
+    checked_select,
     count_checks,
     decimal_number,
     docs_cte,
     document_checks,
     hashed,
-    reason_case,
     salted_hash_sql,
 )
 
@@ -213,7 +213,6 @@ class OtelSpansAdapter:
             *tags,
             f"cast({kept_attributes} as varchar) as attributes",
         ]
-        column_list = ",\n    ".join(columns)
         span_attributes = fields.json("$.attributes")
 
         def positioned(list_sql: str) -> str:
@@ -288,12 +287,5 @@ found as (
         {once.select_list()}
     from span_fields
 ),
-checked as (
-    select *, {reason_case(checks)} as reject_reason from found
-)
-select
-    line_number,
-    reject_reason,
-    {column_list}
-from checked
+{checked_select("found", checks, columns)}
 """

@@ -13,12 +13,12 @@ from __future__ import annotations
 
 from orchestration.ingest.records import (
     MAX_BUCKET_TOKENS,
+    checked_select,
     count_checks,
     docs_cte,
     document_checks,
     hashed,
     jtext,
-    reason_case,
     timestamp_checks,
     utc_timestamp,
 )
@@ -178,18 +178,10 @@ class OpenAIUsageAdapter:
             f"{jtext('result', '$.line_item')} as line_item",
             f"try_cast({jtext('result', '$.quantity')} as double) as quantity",
         ]
-        column_list = ",\n    ".join(columns)
         return f"""
 with {docs_cte()},
 {_results_sql("start_time")},
-checked as (
-    select *, {reason_case(checks)} as reject_reason from records
-)
-select
-    line_number,
-    reject_reason,
-    {column_list}
-from checked
+{checked_select("records", checks, columns)}
 """
 
 
@@ -296,16 +288,8 @@ class AnthropicUsageAdapter:
             f"{jtext('result', '$.cost_type')} as cost_type",
             f"{jtext('result', '$.token_type')} as token_type",
         ]
-        column_list = ",\n    ".join(columns)
         return f"""
 with {docs_cte()},
 {_results_sql("starting_at")},
-checked as (
-    select *, {reason_case(checks)} as reject_reason from records
-)
-select
-    line_number,
-    reject_reason,
-    {column_list}
-from checked
+{checked_select("records", checks, columns)}
 """

@@ -121,6 +121,20 @@ def reason_case(checks: list[tuple[str, str]]) -> str:
     return "case " + " ".join(f"when {condition} then {reason}" for condition, reason in checks) + " end"
 
 
+def checked_select(source: str, checks: list[tuple[str, str]], columns: list[str]) -> str:
+    """The end of every adapter's statement, after its CTEs: each row of `source` gets the first failing
+    check as its reject reason (CTE `checked`), then the line number, that reason and the typed columns."""
+    column_list = ",\n    ".join(columns)
+    return f"""checked as (
+    select *, {reason_case(checks)} as reject_reason from {source}
+)
+select
+    line_number,
+    reject_reason,
+    {column_list}
+from checked"""
+
+
 def document_checks(doc: str = "doc") -> list[tuple[str, str]]:
     return [
         ("decode_error is not null", "decode_error"),
