@@ -49,7 +49,7 @@ class RunSummary:
     dbt_failures: list[str] = field(default_factory=list)
     dbt_warnings: list[str] = field(default_factory=list)
     log_path: Path | None = None
-    # The read copy BI tools open (readers/published), refreshed after each successful run.
+    # The read copy of the marts BI tools open (readers.py), refreshed after each successful run.
     published_path: Path | None = None
     # Wall seconds per Dagster step (ingest assets, the dbt build, the contracts), from the run's events.
     step_seconds: dict[str, float] = field(default_factory=dict)
