@@ -59,10 +59,14 @@ def child_pipeline(landing: Path, workdir: Path) -> dict:
         "load": sum(seconds for step, seconds in steps.items() if step.startswith("raw")),
         "dbt_build": steps.get("chargeback_dbt_assets", 0.0),
         "contracts": steps.get("data_contracts", 0.0),
+        "publish": steps.get("published__marts_read_copy", 0.0),
         "raw_rows": summary.rows_total,
         "attempts": summary.attempts_billable,
         "list_cost_usd": summary.list_cost_usd,
         "peak_mib": _peak_mib(),
+        # Which side peaked: this process (loading, contracts, publishing) or dbt (a child process).
+        "peak_in_process_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "peak_dbt_mib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
     }
 
 
@@ -299,9 +303,10 @@ def main() -> None:
     if pipe:
         print(
             f"pipeline  {pipe['wall']:8.1f} s  load {pipe['load']:.1f} s, dbt build {pipe['dbt_build']:.1f} s, "
-            f"contracts {pipe['contracts']:.1f} s; "
+            f"contracts {pipe['contracts']:.1f} s, publish {pipe['publish']:.1f} s; "
             f"{pipe['raw_rows']:,} raw rows ({pipe['raw_rows'] / pipe['wall']:,.0f}/s), "
-            f"{pipe['attempts']:,} attempts, peak {pipe['peak_mib']:,.0f} MiB, success={pipe['success']}"
+            f"{pipe['attempts']:,} attempts, peak {pipe['peak_mib']:,.0f} MiB (in process "
+            f"{pipe['peak_in_process_mib']:,.0f}, dbt {pipe['peak_dbt_mib']:,.0f}), success={pipe['success']}"
         )
     for name in ("floor", "pandas"):
         if res := results.get(name):

@@ -12,7 +12,7 @@ import duckdb
 
 from orchestration.locking import warehouse_lock
 from orchestration.quality.contracts import CONTRACTS, FRESHNESS_CONTRACT
-from orchestration.readers import publish_read_copy, spark_read_views
+from orchestration.readers import spark_read_views
 from orchestration.settings import PROFILES_DIR, ConfigError, Settings, hash_salt
 
 
@@ -49,7 +49,7 @@ class RunSummary:
     dbt_failures: list[str] = field(default_factory=list)
     dbt_warnings: list[str] = field(default_factory=list)
     log_path: Path | None = None
-    # The read copy of the marts BI tools open (readers.py), refreshed after each successful run.
+    # The read copy of the marts BI tools open (read_copy_asset.py), refreshed by each successful run.
     published_path: Path | None = None
     # Wall seconds per Dagster step (ingest assets, the dbt build, the contracts), from the run's events.
     step_seconds: dict[str, float] = field(default_factory=dict)
@@ -136,10 +136,7 @@ def run_pipeline(
     YYYY-MM-DD) loads that day's files and rebuilds its window, as the daily schedule does."""
     check_inputs(settings)
     with warehouse_lock(settings.warehouse_path, "a run"):
-        summary = _run(settings, log_level, full_refresh, partition)
-        if summary.success and settings.target == "duckdb":
-            summary.published_path = publish_read_copy(settings.warehouse_path)
-        return summary
+        return _run(settings, log_level, full_refresh, partition)
 
 
 def _run(settings: Settings, log_level: str, full_refresh: bool = False, partition: str | None = None) -> RunSummary:
@@ -178,6 +175,8 @@ def _run(settings: Settings, log_level: str, full_refresh: bool = False, partiti
             summary.files_loaded_now += int(meta["files_loaded"].value)
             summary.rows_loaded_now += int(meta["rows_loaded"].value)
             summary.rows_rejected_now += int(meta["rows_rejected"].value)
+        if meta.get("read_copy") and meta["read_copy"].value:
+            summary.published_path = Path(meta["read_copy"].value)
     contract_names = {contract.name for contract in CONTRACTS}
     for evaluation in result.get_asset_check_evaluations():
         name = evaluation.check_name

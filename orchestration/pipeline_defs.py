@@ -21,6 +21,7 @@ from orchestration.partitions import daily_partitions
 from orchestration.posting.assets import posted_ledger
 from orchestration.prices.assets import model_price_book
 from orchestration.quality.checks import contract_checks
+from orchestration.read_copy_asset import marts_read_copy
 from orchestration.resources import WarehouseResource
 from orchestration.settings import Settings
 from orchestration.transform.assets import chargeback_dbt_assets
@@ -69,6 +70,7 @@ def build_definitions(settings: Settings) -> Definitions:
             model_price_book,
             chargeback_dbt_assets,
             posted_ledger,
+            marts_read_copy,
         ],
         asset_checks=contract_checks,
         jobs=[daily_refresh, month_close],

@@ -1,5 +1,5 @@
-"""In Dagster, a failing blocking contract stops the posting asset of the month_close job, and the
-tag-completeness contract says why in words a person can act on."""
+"""In Dagster, a failing blocking contract stops the posting asset of the month_close job and the publishing
+of the marts' read copy, and the tag-completeness contract says why in words a person can act on."""
 
 from __future__ import annotations
 
@@ -49,6 +49,9 @@ def test_failing_blocking_check_stops_posting(tmp_path):
     assert AssetKey(["marts", "fct_chargeback_monthly"]) in materialized
     assert AssetKey(["marts", "posted_ledger"]) not in materialized
     assert not (tmp_path / "posted").exists()
+    # Readers keep the last good copy of the marts (here: none yet).
+    assert AssetKey(["published", "marts_read_copy"]) not in materialized
+    assert not (tmp_path / "published").exists()
     tables = query(
         settings.warehouse_path,
         "select count(*) from information_schema.tables where table_schema = 'marts' and table_name = 'posted_ledger'",
