@@ -298,6 +298,8 @@ def main() -> None:
         (workdir / name).mkdir(parents=True, exist_ok=True)
         results[name] = measure(name, landing, workdir / name)
         print(f"{name}: {json.dumps(results[name])}", flush=True)
+        if name != "pipeline" and not args.keep:
+            shutil.rmtree(workdir / name)  # a baseline's warehouse (GBs at 10M) is not needed again
 
     pipe = results.get("pipeline")
     if pipe:
