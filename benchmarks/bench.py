@@ -71,7 +71,8 @@ def child_pipeline(landing: Path, workdir: Path) -> dict:
 
 
 # Gateway usage priced at the latest standard price of the selected model: enough to make the
-# aggregation real work (a join and arithmetic per row) without the pipeline's full pricing rules.
+# aggregation real work (a join and arithmetic per row) without the pipeline's full pricing rules. An
+# absent token count is none used (a null would price the whole line as nothing); the pandas script too.
 FLOOR_AGGREGATION = """
     with prices as (
         select model, input_usd_per_mtok, coalesce(cache_read_usd_per_mtok, input_usd_per_mtok) as cache_usd,
@@ -82,8 +83,9 @@ FLOOR_AGGREGATION = """
     )
     select cast(g."timestamp" as date) as request_date, g.tags.owner_team as owner_team, g.selected_model,
            count(*) as requests,
-           sum(g.usage.input_tokens * p.input_usd_per_mtok + g.usage.cache_read_tokens * p.cache_usd
-               + g.usage.output_tokens * p.output_usd_per_mtok) / 1e6 as cost_usd
+           sum(coalesce(g.usage.input_tokens, 0) * p.input_usd_per_mtok
+               + coalesce(g.usage.cache_read_tokens, 0) * p.cache_usd
+               + coalesce(g.usage.output_tokens, 0) * p.output_usd_per_mtok) / 1e6 as cost_usd
     from raw_gateway as g
     left join prices as p on p.model = g.selected_model and p.newest = 1
     group by all
@@ -157,9 +159,9 @@ def child_pandas(landing: Path, workdir: Path) -> dict:
                     ).dt.date,
                     "owner_team": frame["tags.owner_team"],
                     "selected_model": frame["selected_model"],
-                    "input_tokens": frame["usage.input_tokens"],
-                    "cache_read_tokens": frame["usage.cache_read_tokens"],
-                    "output_tokens": frame["usage.output_tokens"],
+                    "input_tokens": frame["usage.input_tokens"].fillna(0),
+                    "cache_read_tokens": frame["usage.cache_read_tokens"].fillna(0),
+                    "output_tokens": frame["usage.output_tokens"].fillna(0),
                 }
             )
         )

@@ -175,7 +175,7 @@ def _run(settings: Settings, log_level: str, full_refresh: bool = False, partiti
             summary.files_loaded_now += int(meta["files_loaded"].value)
             summary.rows_loaded_now += int(meta["rows_loaded"].value)
             summary.rows_rejected_now += int(meta["rows_rejected"].value)
-        if meta.get("read_copy") and meta["read_copy"].value:
+        if "read_copy" in meta:
             summary.published_path = Path(meta["read_copy"].value)
     contract_names = {contract.name for contract in CONTRACTS}
     for evaluation in result.get_asset_check_evaluations():

@@ -13,16 +13,11 @@ from orchestration.readers import publish_read_copy
 from orchestration.resources import WarehouseResource
 from orchestration.transform.assets import chargeback_dbt_assets
 
-READ_COPY_KEY = AssetKey(["published", "marts_read_copy"])
-
 
 @asset(
-    key=READ_COPY_KEY,
+    key=AssetKey(["published", "marts_read_copy"]),
     group_name="readers",
-    deps=sorted(
-        {get_asset_key_for_model([chargeback_dbt_assets], contract.asset) for contract in CONTRACTS},
-        key=lambda key: key.to_user_string(),
-    ),
+    deps={get_asset_key_for_model([chargeback_dbt_assets], contract.asset) for contract in CONTRACTS},
     description="The marts as a DuckDB file BI tools read (published/), swapped in whole after each good run.",
     kinds={"python", "duckdb"},
 )
@@ -30,6 +25,6 @@ def marts_read_copy(warehouse: WarehouseResource) -> MaterializeResult:
     if warehouse.target != "duckdb":
         # PostgreSQL serves readers beside writers itself; Spark's marts are read through the read views the
         # run rebuilds (readers.spark_read_views).
-        return MaterializeResult(metadata={"read_copy": "", "note": f"nothing to publish on {warehouse.target}"})
+        return MaterializeResult(metadata={"note": f"nothing to publish on {warehouse.target}"})
     path = publish_read_copy(warehouse.warehouse)
     return MaterializeResult(metadata={"read_copy": str(path), "file_bytes": path.stat().st_size})

@@ -41,20 +41,18 @@ def publish_read_copy(warehouse_path: Path) -> Path:
             con.execute(f"attach '{source}' as source_warehouse (read_only)")
             relations = con.execute(
                 """
-                select schema_name, table_name from duckdb_tables() where database_name = 'source_warehouse'
+                select schema_name, table_name from duckdb_tables()
+                where database_name = 'source_warehouse' and list_contains($schemas, schema_name)
                 union all
-                select schema_name, view_name from duckdb_views() where database_name = 'source_warehouse'
-                order by 1, 2
-                """
+                select schema_name, view_name from duckdb_views()
+                where database_name = 'source_warehouse' and list_contains($schemas, schema_name)
+                """,
+                {"schemas": list(PUBLISHED_SCHEMAS)},
             ).fetchall()
             for schema in PUBLISHED_SCHEMAS:
                 con.execute(f'create schema "{schema}"')
             for schema, name in relations:
-                if schema in PUBLISHED_SCHEMAS:
-                    con.execute(
-                        f'create table "{schema}"."{name}" as select * from source_warehouse."{schema}"."{name}"'
-                    )
-            con.execute("detach source_warehouse")
+                con.execute(f'create table "{schema}"."{name}" as select * from source_warehouse."{schema}"."{name}"')
         os.replace(staged, target)
     finally:
         for path in leftovers:
