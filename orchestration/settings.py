@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -67,14 +68,32 @@ def spark_dir(warehouse_path: Path) -> Path:
     return warehouse_path.parent / "spark"
 
 
-# DuckDB's own cap (its default is 80% of the machine), for loading here and for dbt in profiles.yml, which
-# reads the same variable with the same default. Beyond it joins and sorts spill to `<warehouse>.tmp`; a
-# window over a whole month at 10M requests does not fit (README "Benchmark").
-DEFAULT_DUCKDB_MEMORY_LIMIT = "3GB"
+# DuckDB's own cap (its default is 80% of the machine), for dbt in profiles.yml (which reads the same variable
+# with the same default) and for publishing. It bounds DuckDB's buffers, not all a process allocates: at 10M
+# requests a month a 3 GB cap let the matching step reach 4.6 GB (README "Benchmark"). Beyond the cap joins
+# and sorts spill to `<warehouse>.tmp`.
+DEFAULT_DUCKDB_MEMORY_LIMIT = "2GB"
+# Loading holds one chunk of lines and the rows written since the last checkpoint: it needs far less.
+LOADING_MEMORY_LIMIT = "1GB"
+_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmgt]i?b)\s*$", re.IGNORECASE)
+_UNITS = {"kb": 10**3, "mb": 10**6, "gb": 10**9, "tb": 10**12, "kib": 2**10, "mib": 2**20, "gib": 2**30, "tib": 2**40}
 
 
 def duckdb_memory_limit() -> str:
     return os.environ.get("CHARGEBACK_DUCKDB_MEMORY_LIMIT") or DEFAULT_DUCKDB_MEMORY_LIMIT
+
+
+def loading_memory_limit() -> str:
+    """The cap while loading: the configured cap, at most LOADING_MEMORY_LIMIT. A cap written some other way
+    is passed on as it is (DuckDB says what is wrong with it)."""
+    configured = duckdb_memory_limit()
+    size = _size_bytes(configured)
+    return configured if size is None or size <= _size_bytes(LOADING_MEMORY_LIMIT) else LOADING_MEMORY_LIMIT
+
+
+def _size_bytes(text: str) -> float | None:
+    match = _SIZE.match(text)
+    return float(match.group(1)) * _UNITS[match.group(2).lower()] if match else None
 
 
 def hash_salt() -> str:

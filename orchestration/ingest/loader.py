@@ -12,11 +12,14 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import queue
 import re
 import sys
+import threading
 import uuid
 import zlib
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from fnmatch import fnmatch
@@ -30,12 +33,12 @@ import pyarrow.compute as pc
 from tqdm import tqdm
 
 from orchestration.faults import fault_point
-from orchestration.settings import ConfigError, duckdb_memory_limit
+from orchestration.settings import ConfigError, loading_memory_limit
 
 # Memory per file stays a few times CHUNK_BYTES (plus DuckDB's own), whatever the file's size.
 CHUNK_BYTES = 16 << 20  # text handed to the adapter's SQL at once, in whole lines
 READ_BYTES = 1 << 20  # one read from disk, or at most this much decompressed output at once
-SCAN_BATCH_LINES = 4096
+SCAN_BATCH_LINES = 512
 CHECKPOINT_THRESHOLD = "256MiB"
 GZIP_WBITS = 16 + zlib.MAX_WBITS
 _ASCII_WHITESPACE = np.zeros(256, dtype=bool)
@@ -148,7 +151,7 @@ class LoadReport:
 def connect_warehouse(warehouse_path: Path) -> duckdb.DuckDBPyConnection:
     warehouse_path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        con = duckdb.connect(str(warehouse_path), config={"memory_limit": duckdb_memory_limit()})
+        con = duckdb.connect(str(warehouse_path), config={"memory_limit": loading_memory_limit()})
     except duckdb.IOException as exc:
         raise ConfigError(
             f"cannot open the warehouse {warehouse_path} for writing ({exc}). Another run may hold it, "
@@ -395,6 +398,52 @@ def _file_line_tables(path: Path, whole_file: bool, text: _FileText) -> Iterator
         yield first_line, table
 
 
+def _read_ahead(items: Iterator, depth: int = 1) -> Iterator:
+    """The items of `items`, the next `depth` of them made on a background thread while the caller works on
+    the current one. Reading, decompressing and splitting a chunk (numpy, zlib and Arrow release the GIL)
+    then overlaps with DuckDB parsing the previous one, on the second core. Memory: `depth` + 2 chunks.
+    An exception in `items` is raised here; leaving early stops the thread and closes `items`."""
+    handoff: queue.Queue = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+    done = object()
+
+    def hand(item) -> bool:
+        while not stop.is_set():
+            try:
+                handoff.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def produce() -> None:
+        try:
+            for item in items:
+                if not hand((item, None)):
+                    return
+            hand((done, None))
+        except BaseException as exc:  # handed to the consumer, raised there
+            hand((done, exc))
+        finally:
+            close = getattr(items, "close", None)
+            if close is not None:
+                close()
+
+    worker = threading.Thread(target=produce, name="chargeback-read-ahead", daemon=True)
+    worker.start()
+    try:
+        while True:
+            item, error = handoff.get()
+            if error is not None:
+                raise error
+            if item is done:
+                return
+            yield item
+    finally:
+        stop.set()
+        worker.join()
+
+
 def ensure_raw_tables(con: duckdb.DuckDBPyConnection, adapters: list[Adapter]) -> None:
     con.execute("create schema if not exists raw")
     con.execute(MANIFEST_DDL)
@@ -410,10 +459,12 @@ def load_file(
     landing_dir: Path,
     salt: str,
     progress: Callable[[int, int], None] | None = None,
+    sha: str | None = None,
 ) -> FileResult:
-    """Load one file in one transaction. `progress(file bytes read, records)` is called after each chunk."""
+    """Load one file in one transaction. `progress(file bytes read, records)` is called after each chunk;
+    `sha` is the file's SHA-256 when the caller has it already."""
     relative = path.relative_to(landing_dir).as_posix()
-    sha = file_sha256(path)
+    sha = sha or file_sha256(path)
     known = con.execute(
         "select source_file from raw.load_manifest where file_sha256 = ? order by loaded_at limit 1", [sha]
     ).fetchone()
@@ -435,49 +486,20 @@ def load_file(
     loaded_at = _now()
     text = _FileText(path)
     result = FileResult(adapter.source, relative, "loaded")
-    parse_sql = adapter.select_parsed_sql()
+    lineage = _Lineage(load_id, adapter.source, relative, sha, loaded_at)
     con.execute("begin transaction")
     try:
         reported_bytes = 0
-        for first_line, lines in _file_line_tables(path, reads_whole_file(adapter, path), text):
-            con.register("landing_lines", lines)
-            # Only adapters that hash identifiers bind the salt. Records of the repeated first line (see
-            # Adapter) belong to the chunk that really holds it.
-            con.execute(
-                f"create or replace temp table parsed_lines as "
-                f"select * from ({parse_sql}) where line_number >= $first_line",
-                {"first_line": first_line} | ({"salt": salt} if "$salt" in parse_sql else {}),
-            )
-            con.execute(
-                f"""
-                insert into raw.{adapter.table}
-                select ?, ?, line_number, ?, ?, * exclude (line_number, reject_reason)
-                from parsed_lines where reject_reason is null
-                """,
-                [load_id, relative, sha, loaded_at],
-            )
-            # The hash and length are only worked out for the few lines that are rejected.
-            con.execute(
-                """
-                insert into raw.load_rejects
-                select ?, ?, ?, parsed.line_number, ?, parsed.reject_reason, sha256(lines.line_raw),
-                    lines.line_bytes, ?
-                from parsed_lines as parsed
-                inner join landing_lines as lines on parsed.line_number = lines.line_number
-                where parsed.reject_reason is not null
-                """,
-                [load_id, adapter.source, relative, sha, loaded_at],
-            )
-            con.unregister("landing_lines")
-            counts = con.execute(
-                "select count(*), count(*) filter (where reject_reason is not null) from parsed_lines"
-            ).fetchone()
-            result.lines_read += counts[0]
-            result.rows_rejected += counts[1]
-            result.rows_loaded += counts[0] - counts[1]
-            if progress is not None:
-                progress(text.bytes_read - reported_bytes, counts[0])
-                reported_bytes = text.bytes_read
+        whole_file = reads_whole_file(adapter, path)
+        with contextlib.closing(_read_ahead(_file_line_tables(path, whole_file, text))) as chunks:
+            for first_line, lines in chunks:
+                records, rejected = _load_chunk(con, adapter, lines, first_line, salt, lineage)
+                result.lines_read += records
+                result.rows_rejected += rejected
+                result.rows_loaded += records - rejected
+                if progress is not None:
+                    progress(text.bytes_read - reported_bytes, records)
+                    reported_bytes = text.bytes_read
         if text.error is not None:
             con.execute(
                 "insert into raw.load_rejects values (?, ?, ?, 0, ?, ?, null, null, ?)",
@@ -511,6 +533,56 @@ def load_file(
     return result
 
 
+@dataclass(frozen=True)
+class _Lineage:
+    """What every raw row and reject of one file's load carries."""
+
+    load_id: str
+    source: str
+    source_file: str
+    file_sha256: str
+    loaded_at: datetime
+
+
+def _load_chunk(
+    con: duckdb.DuckDBPyConnection, adapter: Adapter, lines: pa.Table, first_line: int, salt: str, lineage: _Lineage
+) -> tuple[int, int]:
+    """Parse one chunk's lines once; accepted records go to raw.<table>, rejected ones to raw.load_rejects.
+    Returns (records, rejected)."""
+    parse_sql = adapter.select_parsed_sql()
+    con.register("landing_lines", lines)
+    # Only adapters that hash identifiers bind the salt. Records of the repeated first line (see Adapter)
+    # belong to the chunk that really holds it.
+    con.execute(
+        f"create or replace temp table parsed_lines as select * from ({parse_sql}) where line_number >= $first_line",
+        {"first_line": first_line} | ({"salt": salt} if "$salt" in parse_sql else {}),
+    )
+    con.execute(
+        f"""
+        insert into raw.{adapter.table}
+        select ?, ?, line_number, ?, ?, * exclude (line_number, reject_reason)
+        from parsed_lines where reject_reason is null
+        """,
+        [lineage.load_id, lineage.source_file, lineage.file_sha256, lineage.loaded_at],
+    )
+    # The hash and length are only worked out for the few lines that are rejected.
+    con.execute(
+        """
+        insert into raw.load_rejects
+        select ?, ?, ?, parsed.line_number, ?, parsed.reject_reason, sha256(lines.line_raw), lines.line_bytes, ?
+        from parsed_lines as parsed
+        inner join landing_lines as lines on parsed.line_number = lines.line_number
+        where parsed.reject_reason is not null
+        """,
+        [lineage.load_id, lineage.source, lineage.source_file, lineage.file_sha256, lineage.loaded_at],
+    )
+    con.unregister("landing_lines")
+    records, rejected = con.execute(
+        "select count(*), count(*) filter (where reject_reason is not null) from parsed_lines"
+    ).fetchone()
+    return records, rejected
+
+
 def load_source(
     con: duckdb.DuckDBPyConnection, adapter: Adapter, landing_dir: Path, salt: str, day: str | None = None
 ) -> LoadReport:
@@ -529,11 +601,16 @@ def load_source(
             bar.update(file_bytes)
             bar.set_postfix_str(f"file {len(report.files) + 1}/{len(paths)}, {records:,} records", refresh=False)
 
-        for path, size in zip(paths, sizes, strict=True):
-            start = bar.n
-            result = load_file(con, adapter, path, landing_dir, salt, advance)
-            advance(start + size - bar.n, 0)  # skipped files, and bytes read after the last chunk was parsed
-            report.files.append(result)
+        # The next file's content hash is worked out while this one loads (hashlib releases the GIL).
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="chargeback-sha") as hasher:
+            next_sha: Future | None = hasher.submit(file_sha256, paths[0]) if paths else None
+            for index, (path, size) in enumerate(zip(paths, sizes, strict=True)):
+                sha = next_sha.result()
+                next_sha = hasher.submit(file_sha256, paths[index + 1]) if index + 1 < len(paths) else None
+                start = bar.n
+                result = load_file(con, adapter, path, landing_dir, salt, advance, sha=sha)
+                advance(start + size - bar.n, 0)  # skipped files, and bytes read after the last chunk
+                report.files.append(result)
     return report
 
 

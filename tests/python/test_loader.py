@@ -13,7 +13,7 @@ import pytest
 
 from orchestration.ingest.gateway import GatewayAdapter
 from orchestration.ingest.loader import connect_warehouse, ensure_raw_tables, load_source
-from orchestration.settings import ConfigError, hash_salt
+from orchestration.settings import ConfigError, hash_salt, loading_memory_limit
 
 SALT = "loader-test-salt"
 
@@ -159,6 +159,23 @@ def test_gzip_and_truncated_gzip(tmp_path: Path):
     assert cut_result.lines_read == cut_result.rows_loaded + cut_result.rows_rejected
     reasons = [r[0] for r in rows(warehouse, "select reason from raw.load_rejects where source_line = 0")]
     assert reasons == ["truncated_gzip: the compressed stream ends early"]
+
+
+@pytest.mark.parametrize(
+    ("configured", "loading"),
+    [
+        ("3GB", "1GB"),
+        ("2GiB", "1GB"),
+        ("1GB", "1GB"),
+        ("1000MiB", "1GB"),
+        ("900MiB", "900MiB"),
+        ("512MB", "512MB"),
+        ("", "1GB"),
+    ],
+)
+def test_loading_uses_the_configured_duckdb_cap_up_to_one_gigabyte(monkeypatch, configured: str, loading: str):
+    monkeypatch.setenv("CHARGEBACK_DUCKDB_MEMORY_LIMIT", configured)
+    assert loading_memory_limit() == loading
 
 
 def test_missing_salt_is_a_clear_error(monkeypatch):

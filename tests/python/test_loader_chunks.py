@@ -223,3 +223,29 @@ def test_progress_shows_on_a_terminal_only(tmp_path, monkeypatch, capfd):
     monkeypatch.delenv("PYTEST_CURRENT_TEST")
     load_one(tmp_path / "terminal", GatewayAdapter(), "requests.jsonl", body, SMALL_CHUNK, monkeypatch)
     assert "loading gateway_requests" in terminal.getvalue()
+
+
+def test_read_ahead_keeps_order_raises_errors_and_closes_its_source():
+    """Chunks are made on a background thread: the caller sees them in order, an error making one is raised
+    in the caller after the chunks before it, and a caller that stops early closes the source (its file)."""
+    closed = []
+
+    def chunks(fail_at: int | None):
+        try:
+            for i in range(5):
+                if i == fail_at:
+                    raise ValueError(f"chunk {i} is broken")
+                yield i
+        finally:
+            closed.append(fail_at)
+
+    assert list(loader._read_ahead(chunks(None))) == [0, 1, 2, 3, 4]
+    seen = []
+    with pytest.raises(ValueError, match="chunk 3 is broken"):
+        for item in loader._read_ahead(chunks(3)):
+            seen.append(item)
+    assert seen == [0, 1, 2]
+    reader = loader._read_ahead(chunks(-1))
+    assert next(reader) == 0
+    reader.close()  # the loader leaves early when DuckDB fails on a chunk
+    assert closed == [None, 3, -1]
