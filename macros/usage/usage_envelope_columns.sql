@@ -31,11 +31,6 @@
     ]) }}
 {%- endmacro %}
 
-{#  The enrichable columns that are numbers; the others are text. #}
-{% macro usage_numeric_enrichable_columns() -%}
-    {{ return(['status_code', 'latency_ms', 'provider_reported_cost_usd']) }}
-{%- endmacro %}
-
 {#
     Request-level sources in de-duplication precedence (first wins): our gateway log is the system of
     record; LiteLLM logs carry keys, teams and LiteLLM's own cost; Bedrock logs the provider's own record;
@@ -62,30 +57,4 @@
         when '{{ source_table }}' then {{ loop.index }}
     {%- endfor %}
     end
-{%- endmacro %}
-
-{#
-    Over the copies of one attempt with at most one copy per source system (an aggregate's group): the
-    column's value from the first of the given systems whose copy has it. A text column is one aggregate
-    state, not one per system: each value is prefixed with its system's place in the list, the smallest
-    is kept and the prefix cut off. DuckDB's hash aggregate holds text states in memory; with one per
-    system and column, de-duplicating a 1M-request month needed more than 600 MB, with one per column
-    it fits in 400 MB.
-#}
-{% macro value_by_source_precedence(column, systems) -%}
-    {%- if systems | length > 9 -%}
-        {{ exceptions.raise_compiler_error('value_by_source_precedence ranks at most 9 systems by one digit') }}
-    {%- endif -%}
-    {%- if column in usage_numeric_enrichable_columns() -%}
-        coalesce(
-            {%- for system in systems -%}
-                max(case when source_system = '{{ system }}' then {{ column }} end){{ ', ' if not loop.last }}
-            {%- endfor -%}
-        )
-    {%- else -%}
-        {%- set rank -%}
-            case source_system {% for system in systems %}when '{{ system }}' then '{{ loop.index }}' {% endfor %}end
-        {%- endset -%}
-        substr(min(case when {{ column }} is not null then {{ dbt.concat([rank, column]) }} end), 2)
-    {%- endif -%}
 {%- endmacro %}
