@@ -487,13 +487,14 @@ def load_file(
     text = _FileText(path)
     result = FileResult(adapter.source, relative, "loaded")
     lineage = _Lineage(load_id, adapter.source, relative, sha, loaded_at)
+    parse_sql = adapter.select_parsed_sql()
     con.execute("begin transaction")
     try:
         reported_bytes = 0
         whole_file = reads_whole_file(adapter, path)
         with contextlib.closing(_read_ahead(_file_line_tables(path, whole_file, text))) as chunks:
             for first_line, lines in chunks:
-                records, rejected = _load_chunk(con, adapter, lines, first_line, salt, lineage)
+                records, rejected = _load_chunk(con, adapter.table, parse_sql, lines, first_line, salt, lineage)
                 result.lines_read += records
                 result.rows_rejected += rejected
                 result.rows_loaded += records - rejected
@@ -545,11 +546,16 @@ class _Lineage:
 
 
 def _load_chunk(
-    con: duckdb.DuckDBPyConnection, adapter: Adapter, lines: pa.Table, first_line: int, salt: str, lineage: _Lineage
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    parse_sql: str,
+    lines: pa.Table,
+    first_line: int,
+    salt: str,
+    lineage: _Lineage,
 ) -> tuple[int, int]:
-    """Parse one chunk's lines once; accepted records go to raw.<table>, rejected ones to raw.load_rejects.
-    Returns (records, rejected)."""
-    parse_sql = adapter.select_parsed_sql()
+    """Parse one chunk's lines once (the adapter's `parse_sql`); accepted records go to raw.<table>,
+    rejected ones to raw.load_rejects. Returns (records, rejected)."""
     con.register("landing_lines", lines)
     # Only adapters that hash identifiers bind the salt. Records of the repeated first line (see Adapter)
     # belong to the chunk that really holds it.
@@ -559,7 +565,7 @@ def _load_chunk(
     )
     con.execute(
         f"""
-        insert into raw.{adapter.table}
+        insert into raw.{table}
         select ?, ?, line_number, ?, ?, * exclude (line_number, reject_reason)
         from parsed_lines where reject_reason is null
         """,
