@@ -12,14 +12,11 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
-import queue
 import re
 import sys
-import threading
 import uuid
 import zlib
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from fnmatch import fnmatch
@@ -41,8 +38,6 @@ READ_BYTES = 1 << 20  # one read from disk, or at most this much decompressed ou
 SCAN_BATCH_LINES = 512
 CHECKPOINT_THRESHOLD = "256MiB"
 GZIP_WBITS = 16 + zlib.MAX_WBITS
-_ASCII_WHITESPACE = np.zeros(256, dtype=bool)
-_ASCII_WHITESPACE[list(b" \t\n\r\x0b\x0c")] = True
 LINE_SCHEMA = pa.schema(
     [
         ("line_number", pa.int64()),
@@ -330,7 +325,8 @@ def _line_table(block: bytes, first_line: int, whole_file: bool = False) -> pa.T
     starts = np.concatenate(([0], ends[:-1] + 1))
     # Blank (skipped, numbers kept) = nothing but ASCII whitespace, as bytes.strip() sees it. Each segment
     # runs to the next line's start, so it holds the line and its newline (itself whitespace).
-    filled = np.logical_or.reduceat(~_ASCII_WHITESPACE[data], starts)
+    not_whitespace = (data != 32) & ((data < 9) | (data > 13))  # 9-13: \t \n \v \f \r
+    filled = np.logical_or.reduceat(not_whitespace, starts)
     kept = np.flatnonzero(filled)
     if not len(kept):
         return _empty_lines()
@@ -398,52 +394,6 @@ def _file_line_tables(path: Path, whole_file: bool, text: _FileText) -> Iterator
         yield first_line, table
 
 
-def _read_ahead(items: Iterator, depth: int = 1) -> Iterator:
-    """The items of `items`, the next `depth` of them made on a background thread while the caller works on
-    the current one. Reading, decompressing and splitting a chunk (numpy, zlib and Arrow release the GIL)
-    then overlaps with DuckDB parsing the previous one, on the second core. Memory: `depth` + 2 chunks.
-    An exception in `items` is raised here; leaving early stops the thread and closes `items`."""
-    handoff: queue.Queue = queue.Queue(maxsize=depth)
-    stop = threading.Event()
-    done = object()
-
-    def hand(item) -> bool:
-        while not stop.is_set():
-            try:
-                handoff.put(item, timeout=0.1)
-                return True
-            except queue.Full:
-                continue
-        return False
-
-    def produce() -> None:
-        try:
-            for item in items:
-                if not hand((item, None)):
-                    return
-            hand((done, None))
-        except BaseException as exc:  # handed to the consumer, raised there
-            hand((done, exc))
-        finally:
-            close = getattr(items, "close", None)
-            if close is not None:
-                close()
-
-    worker = threading.Thread(target=produce, name="chargeback-read-ahead", daemon=True)
-    worker.start()
-    try:
-        while True:
-            item, error = handoff.get()
-            if error is not None:
-                raise error
-            if item is done:
-                return
-            yield item
-    finally:
-        stop.set()
-        worker.join()
-
-
 def ensure_raw_tables(con: duckdb.DuckDBPyConnection, adapters: list[Adapter]) -> None:
     con.execute("create schema if not exists raw")
     con.execute(MANIFEST_DDL)
@@ -459,12 +409,10 @@ def load_file(
     landing_dir: Path,
     salt: str,
     progress: Callable[[int, int], None] | None = None,
-    sha: str | None = None,
 ) -> FileResult:
-    """Load one file in one transaction. `progress(file bytes read, records)` is called after each chunk;
-    `sha` is the file's SHA-256 when the caller has it already."""
+    """Load one file in one transaction. `progress(file bytes read, records)` is called after each chunk."""
     relative = path.relative_to(landing_dir).as_posix()
-    sha = sha or file_sha256(path)
+    sha = file_sha256(path)
     known = con.execute(
         "select source_file from raw.load_manifest where file_sha256 = ? order by loaded_at limit 1", [sha]
     ).fetchone()
@@ -492,15 +440,14 @@ def load_file(
     try:
         reported_bytes = 0
         whole_file = reads_whole_file(adapter, path)
-        with contextlib.closing(_read_ahead(_file_line_tables(path, whole_file, text))) as chunks:
-            for first_line, lines in chunks:
-                records, rejected = _load_chunk(con, adapter.table, parse_sql, lines, first_line, salt, lineage)
-                result.lines_read += records
-                result.rows_rejected += rejected
-                result.rows_loaded += records - rejected
-                if progress is not None:
-                    progress(text.bytes_read - reported_bytes, records)
-                    reported_bytes = text.bytes_read
+        for first_line, lines in _file_line_tables(path, whole_file, text):
+            records, rejected = _load_chunk(con, adapter.table, parse_sql, lines, first_line, salt, lineage)
+            result.lines_read += records
+            result.rows_rejected += rejected
+            result.rows_loaded += records - rejected
+            if progress is not None:
+                progress(text.bytes_read - reported_bytes, records)
+                reported_bytes = text.bytes_read
         if text.error is not None:
             con.execute(
                 "insert into raw.load_rejects values (?, ?, ?, 0, ?, ?, null, null, ?)",
@@ -607,16 +554,11 @@ def load_source(
             bar.update(file_bytes)
             bar.set_postfix_str(f"file {len(report.files) + 1}/{len(paths)}, {records:,} records", refresh=False)
 
-        # The next file's content hash is worked out while this one loads (hashlib releases the GIL).
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="chargeback-sha") as hasher:
-            next_sha: Future | None = hasher.submit(file_sha256, paths[0]) if paths else None
-            for index, (path, size) in enumerate(zip(paths, sizes, strict=True)):
-                sha = next_sha.result()
-                next_sha = hasher.submit(file_sha256, paths[index + 1]) if index + 1 < len(paths) else None
-                start = bar.n
-                result = load_file(con, adapter, path, landing_dir, salt, advance, sha=sha)
-                advance(start + size - bar.n, 0)  # skipped files, and bytes read after the last chunk
-                report.files.append(result)
+        for path, size in zip(paths, sizes, strict=True):
+            start = bar.n
+            result = load_file(con, adapter, path, landing_dir, salt, advance)
+            advance(start + size - bar.n, 0)  # skipped files, and bytes read after the last chunk
+            report.files.append(result)
     return report
 
 

@@ -225,27 +225,12 @@ def test_progress_shows_on_a_terminal_only(tmp_path, monkeypatch, capfd):
     assert "loading gateway_requests" in terminal.getvalue()
 
 
-def test_read_ahead_keeps_order_raises_errors_and_closes_its_source():
-    """Chunks are made on a background thread: the caller sees them in order, an error making one is raised
-    in the caller after the chunks before it, and a caller that stops early closes the source (its file)."""
-    closed = []
-
-    def chunks(fail_at: int | None):
-        try:
-            for i in range(5):
-                if i == fail_at:
-                    raise ValueError(f"chunk {i} is broken")
-                yield i
-        finally:
-            closed.append(fail_at)
-
-    assert list(loader._read_ahead(chunks(None))) == [0, 1, 2, 3, 4]
-    seen = []
-    with pytest.raises(ValueError, match="chunk 3 is broken"):
-        for item in loader._read_ahead(chunks(3)):
-            seen.append(item)
-    assert seen == [0, 1, 2]
-    reader = loader._read_ahead(chunks(-1))
-    assert next(reader) == 0
-    reader.close()  # the loader leaves early when DuckDB fails on a chunk
-    assert closed == [None, 3, -1]
+def test_a_line_is_blank_exactly_when_bytes_strip_leaves_nothing():
+    """Every byte value alone on a line, and beside a space: blank lines (skipped, their numbers kept) are
+    those Python's bytes.strip() empties."""
+    candidates = [bytes([value]) for value in range(256) if value != 10]
+    candidates += [b" " + line + b"\t" for line in candidates]
+    table = loader._line_table(b"\n".join(candidates) + b"\n", first_line=1)
+    expected = [number for number, line in enumerate(candidates, start=1) if line.strip()]
+    assert table.column("line_number").to_pylist() == expected
+    assert len(expected) == 2 * (255 - 5)  # all but \t \v \f \r and space, alone and beside a space
