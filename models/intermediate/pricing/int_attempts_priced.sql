@@ -23,7 +23,8 @@
 
 with
 
-attempts as (
+-- Read twice below (through `resolved`): re-reading the table is cheaper than materializing every column.
+attempts as {{ inline_cte() }} (
     select * from {{ ref('int_attempts_attributed') }}
     {%- if incremental_run %}
         where {{ built_since_last_run('attributed_at', 'priced_at') }}

@@ -19,7 +19,8 @@
     ('cache_write_1h', 'Cache Write Input Tokens (1 hour)', 'cache_write_1h_tokens', 'cache_write_1h_cost_usd'),
     ('output', 'Output Tokens', 'output_tokens', 'output_cost_usd + coalesce(reasoning_cost_usd, 0)'),
 ] -%}
-with attempts as (
+-- Read once per token kind: each reading scans only its columns, none is materialized.
+with attempts as {{ inline_cte() }} (
     select * from {{ ref('fct_ai_requests') }}
 ),
 

@@ -5,7 +5,7 @@
 #}
 with
 
-requests as (
+requests as {{ inline_cte() }} (
     select
         billing_month,
         owner_team,

@@ -4,7 +4,7 @@
     whose outcome is 'success'). Per-tenant figures: rpt_product_feature_tenants; launches:
     rpt_feature_launch_trends.
 #}
-with attempts as (
+with attempts as {{ inline_cte() }} (
     select
         billing_month,
         coalesce(feature, 'unallocated') as feature,

@@ -9,7 +9,7 @@
 {#- the grain of a review line: week and line, for group by and window partitions -#}
 {%- set week_line = 'week_start, ' ~ line_grain | join(', ') -%}
 
-with requests as (
+with requests as {{ inline_cte() }} (
     select
         {{ iso_week_start('request_date') }} as week_start,
         coalesce(cost_center, 'unallocated') as cost_center,
