@@ -110,6 +110,7 @@ def child_pipeline(landing: Path, workdir: Path) -> dict:
     summary = run_pipeline(settings)
     wall = time.perf_counter() - started
     peak_dbt = dbt_peaks.stop()
+    peak_own = _peak_mib()
     steps = summary.step_seconds
     return {
         "success": summary.success,
@@ -121,9 +122,9 @@ def child_pipeline(landing: Path, workdir: Path) -> dict:
         "raw_rows": summary.rows_total,
         "attempts": summary.attempts_billable,
         "list_cost_usd": summary.list_cost_usd,
-        "peak_mib": max(_peak_mib(), peak_dbt),
+        "peak_mib": max(peak_own, peak_dbt),
         # Which side peaked: this process (loading, contracts, publishing) or dbt (a child process).
-        "peak_in_process_mib": _peak_mib(),
+        "peak_in_process_mib": peak_own,
         "peak_dbt_mib": peak_dbt,
     }
 

@@ -71,7 +71,8 @@ renamed as (
         coalesce(reasoning_tokens, 0) as reasoning_tokens,
 
         ---------- money
-        case when is_cost_missing then null else response_cost_usd end as provider_reported_cost_usd,
+        case when is_cost_missing then null else cast(response_cost_usd as decimal(28, 12)) end
+            as provider_reported_cost_usd,
         coalesce(is_cost_missing, false) as is_source_cost_missing,
 
         ---------- timestamps

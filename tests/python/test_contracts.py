@@ -259,7 +259,7 @@ def _priced_warehouse(path: Path, rows: list[tuple]) -> Path:
         connection.execute("drop table marts.fct_ai_requests")
         connection.execute(
             "create table marts.fct_ai_requests (request_id varchar, billing_month date, pricing_status varchar, "
-            "provider varchar, billable_model varchar, provider_reported_cost_usd double, "
+            "provider varchar, billable_model varchar, provider_reported_cost_usd decimal(28, 12), "
             "list_cost_usd decimal(38, 12))"
         )
         connection.executemany("insert into marts.fct_ai_requests values (?, ?, ?, 'openai', ?, ?, ?)", rows)

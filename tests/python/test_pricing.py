@@ -181,11 +181,11 @@ def test_provider_reported_cost_mismatches_name_the_likely_cause(priced_run):
            from marts.rpt_provider_cost_mismatches order by request_id""",
     )
     assert rows == [
-        ("rp-base-tier", Decimal("0.64"), 0.3225, "tier"),
-        ("rp-cache-at-input", Decimal("0.0115"), 0.1015, "cache_tokens"),
-        ("rp-stale-price", Decimal("0.0032"), 0.016, "stale_price"),
-        ("rp-unexplained", Decimal("0.00036"), 0.9, "unexplained"),
-        ("rp-unknown", None, 0.05, "unknown_model"),
+        ("rp-base-tier", Decimal("0.64"), Decimal("0.3225"), "tier"),
+        ("rp-cache-at-input", Decimal("0.0115"), Decimal("0.1015"), "cache_tokens"),
+        ("rp-stale-price", Decimal("0.0032"), Decimal("0.016"), "stale_price"),
+        ("rp-unexplained", Decimal("0.00036"), Decimal("0.9"), "unexplained"),
+        ("rp-unknown", None, Decimal("0.05"), "unknown_model"),
     ]
 
 
@@ -198,7 +198,7 @@ def test_unknown_models_are_counted_and_costed_at_risk(priced_run):
     )
     # At risk: the tokens at openai's highest standard rates in force that day (o1-pro: $150 in, $600 out).
     assert rows == [
-        ("2026-08-01", "openai", "acme-private-ft-1", "unknown_model", 1, 10000, 1000, 0.05, Decimal("2.1")),
+        ("2026-08-01", "openai", "acme-private-ft-1", "unknown_model", 1, 10000, 1000, Decimal("0.05"), Decimal("2.1")),
     ]
     ((unpriced_cost,),) = query(
         priced_run, "select count(*) from marts.fct_ai_requests where pricing_status <> 'priced' and list_cost_usd = 0"

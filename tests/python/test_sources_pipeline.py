@@ -18,7 +18,20 @@ from source_fixtures import write_sources_landing
 #   Bedrock regional claude-sonnet-4-5 3.3 / 0.33 / 4.125 / 6.6 / 16.5, regional claude-3-5-sonnet 3 / 15.
 EXPECTED = {
     # Gateway, LiteLLM and OTel copies of one call: 200 x 0.15 + 800 x 0.075 + 100 x 0.6 = 150 microdollars.
-    "gw-1": ("gateway", "openai", "gpt-4o-mini", 200, 800, 0, 0, 100, "0.000150", 0.00015, 3, "provider_request_id"),
+    "gw-1": (
+        "gateway",
+        "openai",
+        "gpt-4o-mini",
+        200,
+        800,
+        0,
+        0,
+        100,
+        "0.000150",
+        Decimal("0.00015"),
+        3,
+        "provider_request_id",
+    ),
     # OTel copy without a response id, matched by trace + tokens: 300 x 3 + 20 x 15 = 1200 microdollars.
     "gw-2": ("gateway", "anthropic", "claude-sonnet-4-5", 300, 0, 0, 0, 20, "0.001200", None, 2, "fallback_key"),
     # LiteLLM prompt_tokens 1000 include 800 cache reads and 100 cache writes: 100 x 3 + 800 x 0.3 + 100 x 3.75
@@ -33,7 +46,7 @@ EXPECTED = {
         0,
         100,
         "0.002415",
-        0.002415,
+        Decimal("0.002415"),
         1,
         "provider_request_id",
     ),  # fmt: skip
@@ -63,7 +76,7 @@ EXPECTED = {
         0,
         50,
         "0.000105",
-        0.000105,
+        Decimal("0.000105"),
         1,
         "provider_request_id",
     ),  # fmt: skip

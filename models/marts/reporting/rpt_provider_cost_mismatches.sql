@@ -24,7 +24,7 @@ tolerated as (
         greatest(
             cast({{ var('provider_cost_tolerance_usd') }} as decimal(28, 12)),
             cast({{ var('provider_cost_tolerance_share') }} as decimal(28, 12))
-            * abs(cast(priced.provider_reported_cost_usd as decimal(28, 12)))
+            * abs(priced.provider_reported_cost_usd)
         ) as tolerance_usd
     from priced
 ),
@@ -33,7 +33,7 @@ mismatched as (
     select * from tolerated
     where
         list_cost_usd is null
-        or abs(list_cost_usd - cast(provider_reported_cost_usd as decimal(28, 12))) > tolerance_usd
+        or abs(list_cost_usd - provider_reported_cost_usd) > tolerance_usd
 ),
 
 alternative_rows as (
@@ -123,7 +123,7 @@ explained as (
     inner join mismatched
         on alternatives.request_id = mismatched.request_id
     where
-        abs(alternatives.alternative_cost_usd - cast(mismatched.provider_reported_cost_usd as decimal(28, 12)))
+        abs(alternatives.alternative_cost_usd - mismatched.provider_reported_cost_usd)
         <= mismatched.tolerance_usd
     group by 1
 ),
@@ -141,7 +141,7 @@ reported as (
         mismatched.price_version,
         mismatched.list_cost_usd,
         mismatched.provider_reported_cost_usd,
-        mismatched.list_cost_usd - cast(mismatched.provider_reported_cost_usd as decimal(28, 12))
+        mismatched.list_cost_usd - mismatched.provider_reported_cost_usd
             as cost_difference_usd,
         mismatched.tolerance_usd,
         case

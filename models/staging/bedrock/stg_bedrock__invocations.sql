@@ -69,7 +69,7 @@ renamed as (
         0 as reasoning_tokens,
 
         ---------- money
-        cast(null as {{ dbt.type_float() }}) as provider_reported_cost_usd,
+        cast(null as decimal(28, 12)) as provider_reported_cost_usd,
 
         ---------- timestamps
         timestamp_utc as requested_at,

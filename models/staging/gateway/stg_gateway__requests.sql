@@ -57,7 +57,8 @@ renamed as (
         coalesce(usage_reasoning_tokens, 0) as reasoning_tokens,
 
         ---------- money
-        provider_reported_cost_usd,
+        -- Exact decimals from here on: sums of the reported costs do not depend on the order rows are added in.
+        cast(provider_reported_cost_usd as decimal(28, 12)) as provider_reported_cost_usd,
 
         ---------- timestamps
         timestamp_utc as requested_at,

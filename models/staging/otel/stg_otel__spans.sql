@@ -77,7 +77,7 @@ renamed as (
         coalesce(reasoning_tokens, 0) as reasoning_tokens,
 
         ---------- money (the conventions have no cost attribute)
-        cast(null as {{ dbt.type_float() }}) as provider_reported_cost_usd,
+        cast(null as decimal(28, 12)) as provider_reported_cost_usd,
 
         ---------- timestamps
         start_time as requested_at,
