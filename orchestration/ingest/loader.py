@@ -3,8 +3,9 @@
 discover files -> skip what the manifest already holds (by content hash) -> read lines, in chunks of a
 bounded size, column-wise (numpy/Arrow, no Python loop over lines) -> the source's adapter parses,
 validates and redacts them in DuckDB -> accepted rows go to raw.<table>, rejected lines to
-raw.load_rejects with the reason -> one manifest row per file. Each file is loaded in one transaction, so a
-crash leaves either the whole file or nothing, and a re-run picks up exactly what is missing.
+raw.load_rejects with the reason -> one manifest row per file. A file's rows and its manifest row are
+written in one transaction (files commit together until it holds COMMIT_RECORDS records), so a crash
+leaves either the whole file or nothing, and a re-run picks up exactly what is missing.
 """
 
 from __future__ import annotations
@@ -37,6 +38,11 @@ CHUNK_BYTES = 16 << 20  # text handed to the adapter's SQL at once, in whole lin
 READ_BYTES = 1 << 20  # one read from disk, or at most this much decompressed output at once
 SCAN_BATCH_LINES = 512
 CHECKPOINT_THRESHOLD = "256MiB"
+# Files commit together until their transaction holds this many records: DuckDB writes the full row groups
+# (122,880 rows) of a large transaction straight into the database file, compressed, while a small one's
+# rows go to the WAL first and are written again at the checkpoint. Each file still commits whole or not at
+# all, with its manifest row.
+COMMIT_RECORDS = 250_000
 GZIP_WBITS = 16 + zlib.MAX_WBITS
 LINE_SCHEMA = pa.schema(
     [
@@ -409,8 +415,12 @@ def load_file(
     landing_dir: Path,
     salt: str,
     progress: Callable[[int, int], None] | None = None,
+    *,
+    in_transaction: bool = False,
 ) -> FileResult:
-    """Load one file in one transaction. `progress(file bytes read, records)` is called after each chunk."""
+    """Load one file in one transaction. `progress(file bytes read, records)` is called after each chunk.
+    With `in_transaction`, the caller holds a transaction open (several files committed at once) and owns
+    its commit and rollback; the file's rows and its manifest row still commit or roll back together."""
     relative = path.relative_to(landing_dir).as_posix()
     sha = file_sha256(path)
     known = con.execute(
@@ -436,7 +446,8 @@ def load_file(
     result = FileResult(adapter.source, relative, "loaded")
     lineage = _Lineage(load_id, adapter.source, relative, sha, loaded_at)
     parse_sql = adapter.select_parsed_sql()
-    con.execute("begin transaction")
+    if not in_transaction:
+        con.execute("begin transaction")
     try:
         reported_bytes = 0
         whole_file = reads_whole_file(adapter, path)
@@ -470,9 +481,11 @@ def load_file(
                 loaded_at,
             ],
         )
-        con.execute("commit")
+        if not in_transaction:
+            con.execute("commit")
     except BaseException:
-        con.execute("rollback")
+        if not in_transaction:
+            con.execute("rollback")
         raise
     finally:
         con.execute("drop table if exists parsed_lines")
@@ -540,8 +553,8 @@ def load_source(
     con: duckdb.DuckDBPyConnection, adapter: Adapter, landing_dir: Path, salt: str, day: str | None = None
 ) -> LoadReport:
     report = LoadReport()
-    # Each file commits on its own; checkpointing at every commit (DuckDB's 16 MiB default) rewrites the
-    # table's last, partly filled row group again and again. Committed rows stay safe in the WAL meanwhile.
+    # Checkpointing at every commit (DuckDB's 16 MiB default) rewrites the table's last, partly filled row
+    # group again and again. Committed rows stay safe in the WAL meanwhile.
     con.execute(f"set checkpoint_threshold = '{CHECKPOINT_THRESHOLD}'")
     paths = discover(landing_dir, adapter, day)
     sizes = [path.stat().st_size for path in paths]
@@ -554,11 +567,23 @@ def load_source(
             bar.update(file_bytes)
             bar.set_postfix_str(f"file {len(report.files) + 1}/{len(paths)}, {records:,} records", refresh=False)
 
-        for path, size in zip(paths, sizes, strict=True):
-            start = bar.n
-            result = load_file(con, adapter, path, landing_dir, salt, advance)
-            advance(start + size - bar.n, 0)  # skipped files, and bytes read after the last chunk
-            report.files.append(result)
+        uncommitted = 0  # records in the open transaction
+        con.execute("begin transaction")
+        try:
+            for path, size in zip(paths, sizes, strict=True):
+                start = bar.n
+                result = load_file(con, adapter, path, landing_dir, salt, advance, in_transaction=True)
+                advance(start + size - bar.n, 0)  # skipped files, and bytes read after the last chunk
+                report.files.append(result)
+                uncommitted += result.lines_read
+                if uncommitted >= COMMIT_RECORDS:
+                    con.execute("commit")
+                    con.execute("begin transaction")
+                    uncommitted = 0
+            con.execute("commit")
+        except BaseException:
+            con.execute("rollback")
+            raise
     return report
 
 

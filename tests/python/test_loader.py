@@ -11,6 +11,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from orchestration.ingest import loader
 from orchestration.ingest.gateway import GatewayAdapter
 from orchestration.ingest.loader import connect_warehouse, ensure_raw_tables, load_source
 from orchestration.settings import ConfigError, hash_salt, loading_memory_limit
@@ -141,6 +142,58 @@ def test_a_file_is_loaded_once_even_under_a_new_name(landing: Path, tmp_path: Pa
         ("duplicate_content", "gateway/2026-07-01/requests.jsonl"),
         ("loaded", None),
     ]
+
+
+def _day_files(landing: Path, days: int, lines_per_file: int = 3) -> None:
+    for day in range(1, days + 1):
+        folder = landing / "gateway" / f"2026-07-0{day}"
+        folder.mkdir(parents=True)
+        lines = [line(f"r{day}-{n}", timestamp=f"2026-07-0{day}T12:00:00Z") for n in range(lines_per_file)]
+        (folder / "requests.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+@pytest.mark.parametrize(("commit_records", "kept_files"), [(4, 2), (1_000, 0)])
+def test_files_commit_together_and_a_failure_rolls_back_only_the_open_group(
+    tmp_path: Path, monkeypatch, commit_records: int, kept_files: int
+):
+    """Files share a transaction until it holds COMMIT_RECORDS records; a failure rolls back the open group
+    whole (never part of a file), and the next run loads exactly what is missing."""
+    landing = tmp_path / "landing"
+    _day_files(landing, 3)
+    monkeypatch.setattr(loader, "COMMIT_RECORDS", commit_records)
+    real_chunk = loader._load_chunk
+
+    def failing_on_day_3(con, table, parse_sql, lines, first_line, salt, lineage):
+        if "2026-07-03" in lineage.source_file:
+            raise OSError("disk gone")
+        return real_chunk(con, table, parse_sql, lines, first_line, salt, lineage)
+
+    warehouse = tmp_path / "w.duckdb"
+    with monkeypatch.context() as failing:
+        failing.setattr(loader, "_load_chunk", failing_on_day_3)
+        with pytest.raises(OSError, match="disk gone"):
+            load(landing, warehouse)
+    # Days 1 and 2 (6 records) reach a commit of 4 records; with 1,000 nothing was committed.
+    assert rows(warehouse, "select count(*) from raw.load_manifest")[0][0] == kept_files
+    assert rows(warehouse, "select count(*) from raw.gateway_requests")[0][0] == 3 * kept_files
+
+    rerun = load(landing, warehouse)
+    assert sorted(f.status for f in rerun.files) == ["already_loaded"] * kept_files + ["loaded"] * (3 - kept_files)
+    assert rows(warehouse, "select count(*), count(distinct request_id) from raw.gateway_requests") == [(9, 9)]
+    assert rows(warehouse, "select count(*) from raw.load_manifest where status = 'loaded'") == [(3,)]
+
+
+def test_a_copy_in_the_same_transaction_is_recorded_as_a_duplicate(tmp_path: Path):
+    landing = tmp_path / "landing"
+    _day_files(landing, 1)
+    source = landing / "gateway" / "2026-07-01" / "requests.jsonl"
+    (source.parent / "requests-again.jsonl").write_bytes(source.read_bytes())
+    report = load(landing, tmp_path / "w.duckdb")
+    assert [(f.source_file.rsplit("/", 1)[1], f.status) for f in report.files] == [
+        ("requests-again.jsonl", "loaded"),
+        ("requests.jsonl", "duplicate_content"),
+    ]
+    assert rows(tmp_path / "w.duckdb", "select count(*) from raw.gateway_requests") == [(3,)]
 
 
 def test_gzip_and_truncated_gzip(tmp_path: Path):
