@@ -582,7 +582,9 @@ def load_source(
                     uncommitted = 0
             con.execute("commit")
         except BaseException:
-            con.execute("rollback")
+            # A failed commit has ended the transaction already; the error that got here is the one to raise.
+            with contextlib.suppress(duckdb.Error):
+                con.execute("rollback")
             raise
     return report
 
