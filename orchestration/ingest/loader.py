@@ -415,12 +415,10 @@ def load_file(
     landing_dir: Path,
     salt: str,
     progress: Callable[[int, int], None] | None = None,
-    *,
-    in_transaction: bool = False,
 ) -> FileResult:
-    """Load one file in one transaction. `progress(file bytes read, records)` is called after each chunk.
-    With `in_transaction`, the caller holds a transaction open (several files committed at once) and owns
-    its commit and rollback; the file's rows and its manifest row still commit or roll back together."""
+    """Load one file in the caller's open transaction, which commits or rolls back the file's rows, rejects
+    and manifest row together (`load_source`). `progress(file bytes read, records)` is called after each
+    chunk."""
     relative = path.relative_to(landing_dir).as_posix()
     sha = file_sha256(path)
     known = con.execute(
@@ -446,8 +444,6 @@ def load_file(
     result = FileResult(adapter.source, relative, "loaded")
     lineage = _Lineage(load_id, adapter.source, relative, sha, loaded_at)
     parse_sql = adapter.select_parsed_sql()
-    if not in_transaction:
-        con.execute("begin transaction")
     try:
         reported_bytes = 0
         whole_file = reads_whole_file(adapter, path)
@@ -481,14 +477,12 @@ def load_file(
                 loaded_at,
             ],
         )
-        if not in_transaction:
-            con.execute("commit")
-    except BaseException:
-        if not in_transaction:
-            con.execute("rollback")
-        raise
     finally:
-        con.execute("drop table if exists parsed_lines")
+        # After a DuckDB error the transaction is aborted and refuses every statement until the caller rolls
+        # it back (which undoes this file's tables too): the clean-up must not put its own error in place of
+        # the one being raised.
+        with contextlib.suppress(duckdb.Error):
+            con.execute("drop table if exists parsed_lines")
         with contextlib.suppress(duckdb.Error):
             con.unregister("landing_lines")
     return result
@@ -572,7 +566,7 @@ def load_source(
         try:
             for path, size in zip(paths, sizes, strict=True):
                 start = bar.n
-                result = load_file(con, adapter, path, landing_dir, salt, advance, in_transaction=True)
+                result = load_file(con, adapter, path, landing_dir, salt, advance)
                 advance(start + size - bar.n, 0)  # skipped files, and bytes read after the last chunk
                 report.files.append(result)
                 uncommitted += result.lines_read

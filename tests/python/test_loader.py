@@ -152,12 +152,25 @@ def _day_files(landing: Path, days: int, lines_per_file: int = 3) -> None:
         (folder / "requests.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
+def _fail_outside_duckdb(con) -> None:
+    raise OSError("disk gone")
+
+
+def _fail_in_duckdb(con) -> None:
+    # A DuckDB error aborts the open transaction: every later statement fails until it is rolled back.
+    con.execute("select cast('disk gone' as integer)")
+
+
+@pytest.mark.parametrize(
+    ("fail", "error", "message"),
+    [(_fail_outside_duckdb, OSError, "disk gone"), (_fail_in_duckdb, duckdb.ConversionException, "'disk gone'")],
+)
 @pytest.mark.parametrize(("commit_records", "kept_files"), [(4, 2), (1_000, 0)])
 def test_files_commit_together_and_a_failure_rolls_back_only_the_open_group(
-    tmp_path: Path, monkeypatch, commit_records: int, kept_files: int
+    tmp_path: Path, monkeypatch, commit_records: int, kept_files: int, fail, error, message: str
 ):
     """Files share a transaction until it holds COMMIT_RECORDS records; a failure rolls back the open group
-    whole (never part of a file), and the next run loads exactly what is missing."""
+    whole (never part of a file) and is the error raised, and the next run loads exactly what is missing."""
     landing = tmp_path / "landing"
     _day_files(landing, 3)
     monkeypatch.setattr(loader, "COMMIT_RECORDS", commit_records)
@@ -165,13 +178,13 @@ def test_files_commit_together_and_a_failure_rolls_back_only_the_open_group(
 
     def failing_on_day_3(con, table, parse_sql, lines, first_line, salt, lineage):
         if "2026-07-03" in lineage.source_file:
-            raise OSError("disk gone")
+            fail(con)
         return real_chunk(con, table, parse_sql, lines, first_line, salt, lineage)
 
     warehouse = tmp_path / "w.duckdb"
     with monkeypatch.context() as failing:
         failing.setattr(loader, "_load_chunk", failing_on_day_3)
-        with pytest.raises(OSError, match="disk gone"):
+        with pytest.raises(error, match=message):
             load(landing, warehouse)
     # Days 1 and 2 (6 records) reach a commit of 4 records; with 1,000 nothing was committed.
     assert rows(warehouse, "select count(*) from raw.load_manifest")[0][0] == kept_files
